@@ -1,0 +1,37 @@
+import { z } from "zod";
+import { applyPatch, PatchApplyError, PatchParseError } from "../patch/index.js";
+import { ToolInputError, type Tool } from "./tool.js";
+
+const parameters = z.object({
+  input: z.string().min(1).describe("The whole patch, from *** Begin Patch to *** End Patch."),
+});
+
+const DESCRIPTION = `Edits files in the repository. The input is a patch in this format:
+*** Begin Patch
+*** Add File: path/new.txt
++first line
+*** Update File: path/existing.py
+@@ def function_to_change():
+-    old line
++    new line
+*** Delete File: path/obsolete.txt
+*** End Patch
+Paths are relative to the repository root. Each hunk shows context lines (starting with a space), removed lines (-) and added lines (+); \`@@ text\` seeks to a line first. Use "*** Move to: new/path" after "*** Update File" to rename.`;
+
+export function createApplyPatchTool(workspaceDir: string, onChange?: (summary: string) => void): Tool<typeof parameters> {
+  return {
+    name: "apply_patch",
+    description: DESCRIPTION,
+    parameters,
+    async execute(args) {
+      try {
+        const result = await applyPatch(workspaceDir, args.input);
+        onChange?.(result.summary);
+        return `Done. Changed files:\n${result.summary}`;
+      } catch (error) {
+        if (error instanceof PatchParseError || error instanceof PatchApplyError) throw new ToolInputError(error.message);
+        throw error;
+      }
+    },
+  };
+}

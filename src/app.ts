@@ -1,0 +1,48 @@
+import { join } from "node:path";
+import type { ApplicationFunctionOptions, Probot } from "probot";
+import { createModelClient } from "./agent/model-client.js";
+import type { ServerConfig } from "./config/server-config.js";
+import type { Octokit } from "./github/types.js";
+import { handleIssueLabeled } from "./handlers/issue-labeled.js";
+import { createSandbox, runSandboxSelfTest } from "./sandbox/index.js";
+import { createRoutes } from "./server/routes.js";
+import { createCodeTaskRunner } from "./tasks/run-code-task.js";
+import type { SandboxHealth } from "./tasks/runner-deps.js";
+import { TaskStore } from "./tasks/task-store.js";
+import { TaskWorker } from "./tasks/task-worker.js";
+import { resolveBotIdentity } from "./github/bot-identity.js";
+
+/** The Probot app: wiring only. Handlers enqueue; the worker runs tasks. */
+export function codexBot(config: ServerConfig) {
+  return async (app: Probot, { addHandler }: ApplicationFunctionOptions): Promise<void> => {
+    const store = new TaskStore(join(config.CODEX_DATA_DIR, "codex.db"));
+    let health: SandboxHealth = { ok: false, reason: "the sandbox self-test has not finished yet" };
+    const runCodeTask = createCodeTaskRunner({
+      store,
+      config,
+      log: app.log,
+      installationOctokit: async (id) => (await app.auth(id)) as Octokit,
+      installationToken: async (octokit) => ((await octokit.auth({ type: "installation" })) as { token: string }).token,
+      botIdentity: resolveBotIdentity(app, config.githubHost),
+      sandboxHealth: () => health,
+      createSandbox,
+      createModel: (model) => createModelClient({ api: config.CODEX_MODEL_API, model, baseURL: config.OPENAI_BASE_URL, apiKey: config.OPENAI_API_KEY }),
+      logUrl: (logId) => (config.CODEX_PUBLIC_URL ? `${config.CODEX_PUBLIC_URL.replace(/\/$/, "")}/codex/logs/${logId}` : undefined),
+      configuredSecrets: [config.OPENAI_API_KEY, config.WEBHOOK_SECRET].filter((s): s is string => Boolean(s)),
+    });
+    const worker = new TaskWorker(store, runCodeTask, config.CODEX_CONCURRENCY, app.log);
+
+    app.on("issues.labeled", handleIssueLabeled({ store, poke: () => worker.poke(), defaultLabel: config.CODEX_LABEL }));
+    addHandler(createRoutes(config.CODEX_DATA_DIR, store, () => health));
+
+    const recovered = store.recoverInterrupted();
+    if (recovered.requeued + recovered.failed > 0) app.log.info(recovered, "recovered tasks interrupted by a restart");
+    // Fail closed: tasks wait for the self-test, and a failed self-test refuses them with its reason.
+    void runSandboxSelfTest().then((result) => {
+      health = result.ok ? { ok: true } : { ok: false, reason: result.reason };
+      if (result.ok) app.log.info("sandbox self-test passed");
+      else app.log.error({ reason: result.reason }, "sandbox self-test FAILED: tasks will be refused until this is fixed");
+      worker.start();
+    });
+  };
+}

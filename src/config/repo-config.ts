@@ -1,0 +1,50 @@
+import { parse as parseYaml } from "yaml";
+import { z } from "zod";
+
+/** Where the repository's own settings live, read from the default branch. */
+export const REPO_CONFIG_PATH = ".github/codex.yml";
+
+const commandList = z
+  .union([z.string(), z.array(z.string()), z.null()])
+  .transform((v) => (v === null ? [] : Array.isArray(v) ? v : [v]))
+  .transform((list) => list.map((c) => c.trim()).filter((c) => c.length > 0));
+
+const repoConfigShape = {
+  label: z.string().min(1).optional(),
+  setup: commandList.optional(),
+  test: z.string().trim().min(1).optional(),
+  model: z.string().min(1).optional(),
+  max_turns: z.number().int().positive().max(500).optional(),
+  timeout_minutes: z.number().int().positive().max(24 * 60).optional(),
+  instructions: z.string().optional(),
+  draft_on_failure: z.boolean().default(true),
+};
+
+const repoConfigSchema = z.object(repoConfigShape).strip();
+
+export type RepoConfig = z.infer<typeof repoConfigSchema>;
+
+export type RepoConfigResult =
+  | { ok: true; config: RepoConfig; warnings: string[] }
+  | { ok: false; errors: string[]; rawLabel?: string };
+
+/** Validates the text of `.github/codex.yml` (null when the file does not exist). */
+export function parseRepoConfig(text: string | null): RepoConfigResult {
+  let raw: unknown;
+  try {
+    raw = text === null ? {} : (parseYaml(text) ?? {});
+  } catch (error) {
+    return { ok: false, errors: [`${REPO_CONFIG_PATH} is not valid YAML: ${(error as Error).message}`] };
+  }
+  if (typeof raw !== "object" || Array.isArray(raw)) {
+    return { ok: false, errors: [`${REPO_CONFIG_PATH} must be a mapping of settings, such as \`test: npm test\``] };
+  }
+  const parsed = repoConfigSchema.safeParse(raw);
+  const rawLabel = typeof (raw as { label?: unknown }).label === "string" ? (raw as { label: string }).label : undefined;
+  if (!parsed.success) {
+    return { ok: false, rawLabel, errors: parsed.error.issues.map((i) => `\`${i.path.join(".") || "(root)"}\`: ${i.message}`) };
+  }
+  // Unknown keys warn instead of failing: later features add keys, and an older bot must not break on them.
+  const unknown = Object.keys(raw as object).filter((k) => !(k in repoConfigShape));
+  return { ok: true, config: parsed.data, warnings: unknown.map((k) => `unknown setting \`${k}\` ignored`) };
+}

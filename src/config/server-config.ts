@@ -1,0 +1,58 @@
+import { z } from "zod";
+
+/**
+ * The bot's own settings, read from the environment once at start. Probot reads its standard
+ * variables (APP_ID, PRIVATE_KEY, WEBHOOK_SECRET, PORT, GHE_HOST, ...) itself; they are checked
+ * here too so that every problem is reported together, before the server listens.
+ */
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+const serverConfigSchema = z
+  .object({
+    APP_ID: z.string().regex(/^\d+$/, "must be the numeric App ID from the app's settings page").optional(),
+    WEBHOOK_SECRET: z.string().min(1).optional(),
+    OPENAI_API_KEY: z.string().min(1).optional(),
+    OPENAI_BASE_URL: z.url("must be a URL such as http://localhost:11434/v1").optional(),
+    CODEX_MODEL: z.string().min(1).default("gpt-5.4"),
+    CODEX_MODEL_API: z.enum(["responses", "chat"]).default("responses"),
+    CODEX_DATA_DIR: z.string().min(1).default("./.data"),
+    CODEX_CONCURRENCY: positiveInt(2),
+    CODEX_LABEL: z.string().min(1).default("codex"),
+    CODEX_PUBLIC_URL: z.url("must be the URL where this server is reachable, e.g. https://codex.example.com").optional(),
+    CODEX_MAX_TURNS: positiveInt(60),
+    CODEX_TIMEOUT_MINUTES: positiveInt(30),
+    CODEX_MAX_TOKENS: positiveInt(2_000_000),
+    CODEX_COMMAND_TIMEOUT_SECONDS: positiveInt(600),
+    CODEX_SETUP_TIMEOUT_MINUTES: positiveInt(15),
+    PORT: positiveInt(3000),
+    GHE_HOST: z.string().regex(/^[\w.-]+(:\d+)?$/, "must be a host name such as github.example.com, without a scheme").optional(),
+    GHE_PROTOCOL: z.enum(["http", "https"]).default("https"),
+  })
+  .superRefine((env, ctx) => {
+    if (env.APP_ID && !env.WEBHOOK_SECRET) {
+      ctx.addIssue({ code: "custom", path: ["WEBHOOK_SECRET"], message: "is required once APP_ID is set (the secret from the app's settings page)" });
+    }
+    if (env.APP_ID && !env.OPENAI_API_KEY && !env.OPENAI_BASE_URL) {
+      ctx.addIssue({ code: "custom", path: ["OPENAI_API_KEY"], message: "is required unless OPENAI_BASE_URL points at a server that needs no key" });
+    }
+  });
+
+export type ServerConfig = z.infer<typeof serverConfigSchema> & {
+  /** The GitHub host name for noreply addresses: github.com, or the GitHub Enterprise Server host. */
+  githubHost: string;
+};
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Parses the environment; throws one ConfigError listing every problem. */
+export function readServerConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const parsed = serverConfigSchema.safeParse(present);
+  if (parsed.success) return { ...parsed.data, githubHost: (parsed.data.GHE_HOST ?? "github.com").replace(/:\d+$/, "") };
+  throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join(".") || "(env)"} ${i.message}`));
+}

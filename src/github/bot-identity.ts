@@ -1,0 +1,22 @@
+import type { Probot } from "probot";
+import type { Identity } from "../workspace/task-workspace.js";
+
+/**
+ * The app's commit identity, `<slug>[bot]` with its noreply address, so commits show as made
+ * by the app. Looked up once (the slug and the bot user's id never change) and then cached.
+ */
+export function resolveBotIdentity(app: Probot, githubHost: string): () => Promise<Identity> {
+  let cached: Promise<Identity> | undefined;
+  return () => {
+    cached ??= (async () => {
+      const appOctokit = await app.auth();
+      const { data } = await appOctokit.rest.apps.getAuthenticated();
+      const login = `${data?.slug ?? "codex-bot"}[bot]`;
+      const user = await appOctokit.rest.users.getByUsername({ username: login }).catch(() => null);
+      const email = user ? `${user.data.id}+${login}@users.noreply.${githubHost}` : `${login}@users.noreply.${githubHost}`;
+      return { name: login, email };
+    })();
+    cached.catch(() => (cached = undefined));
+    return cached;
+  };
+}

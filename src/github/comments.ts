@@ -1,0 +1,28 @@
+import type { Octokit, RepoRef } from "./types.js";
+
+export type Reaction = "+1" | "-1" | "laugh" | "confused" | "heart" | "hooray" | "rocket" | "eyes";
+
+export async function reactToIssue(octokit: Octokit, repo: RepoRef, issueNumber: number, content: Reaction): Promise<void> {
+  await octokit.rest.reactions.createForIssue({ ...repo, issue_number: issueNumber, content });
+}
+
+export async function postComment(octokit: Octokit, repo: RepoRef, issueNumber: number, body: string): Promise<number> {
+  const { data } = await octokit.rest.issues.createComment({ ...repo, issue_number: issueNumber, body });
+  return data.id;
+}
+
+export async function editComment(octokit: Octokit, repo: RepoRef, commentId: number, body: string): Promise<void> {
+  await octokit.rest.issues.updateComment({ ...repo, comment_id: commentId, body });
+}
+
+export interface IssueComment {
+  id: number;
+  body: string;
+  author: string;
+  authorType: string;
+}
+
+export async function listIssueComments(octokit: Octokit, repo: RepoRef, issueNumber: number): Promise<IssueComment[]> {
+  const comments = await octokit.paginate(octokit.rest.issues.listComments, { ...repo, issue_number: issueNumber, per_page: 100 });
+  return comments.map((c) => ({ id: c.id, body: c.body ?? "", author: c.user?.login ?? "ghost", authorType: c.user?.type ?? "User" }));
+}

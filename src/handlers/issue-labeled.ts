@@ -1,0 +1,70 @@
+import type { Context } from "probot";
+import { parseRepoConfig, REPO_CONFIG_PATH } from "../config/repo-config.js";
+import { postComment, reactToIssue } from "../github/comments.js";
+import { canWrite, getPermission, isBotAccount } from "../github/permissions.js";
+import { readRepoFile } from "../github/repo-files.js";
+import type { TaskStore } from "../tasks/task-store.js";
+
+export interface HandlerDeps {
+  store: TaskStore;
+  /** Wakes the worker after an enqueue. */
+  poke: () => void;
+  defaultLabel: string;
+}
+
+/**
+ * `issues.labeled` with the trigger label: guard, authorize, enqueue, return. Everything slow
+ * happens in the worker; GitHub gives up on a webhook after 10 seconds.
+ */
+export function handleIssueLabeled(deps: HandlerDeps) {
+  return async (context: Context<"issues.labeled">): Promise<void> => {
+    const { issue, label, sender, repository } = context.payload;
+    const log = context.log.child({ delivery: context.id, issue: issue.number });
+    if (isBotAccount(sender)) return log.debug("ignored: sender is a bot");
+    if (issue.pull_request) return log.debug("ignored: label on a pull request");
+    if (deps.store.hasDelivery(context.id)) return log.info("ignored: delivery already handled");
+
+    const repo = context.repo();
+    const configText = await readRepoFile(context.octokit, repo, REPO_CONFIG_PATH);
+    const config = parseRepoConfig(configText);
+    const trigger = config.ok ? (config.config.label ?? deps.defaultLabel) : (config.rawLabel ?? deps.defaultLabel);
+    if (label?.name !== trigger) return log.debug({ label: label?.name }, "ignored: not the trigger label");
+
+    const permission = await getPermission(context.octokit, repo, sender.login);
+    if (!canWrite(permission)) {
+      log.info({ sender: sender.login, permission }, "refused: sender cannot write to the repository");
+      await postComment(context.octokit, repo, issue.number,
+        `@${sender.login} codex-bot only acts for people with write, maintain or admin access to this repository, so nothing was started.`);
+      return;
+    }
+    if (!config.ok) {
+      log.info({ errors: config.errors }, "refused: invalid repository config");
+      await postComment(context.octokit, repo, issue.number,
+        `codex-bot did not start: \`${REPO_CONFIG_PATH}\` on the default branch is invalid.\n\n${config.errors.map((e) => `- ${e}`).join("\n")}`);
+      return;
+    }
+
+    const task = deps.store.enqueueForDelivery(context.id, {
+      kind: "code",
+      installationId: context.payload.installation?.id ?? 0,
+      owner: repo.owner,
+      repo: repo.repo,
+      number: issue.number,
+      request: {
+        trigger: "label",
+        issueTitle: issue.title,
+        instruction: issue.body ?? "",
+        issueBody: issue.body ?? "",
+        sender: { login: sender.login, id: sender.id },
+        cloneUrl: repository.clone_url,
+        defaultBranch: repository.default_branch,
+        htmlUrl: issue.html_url,
+      },
+    });
+    if (!task) return log.info("ignored: a task for this issue is already queued or running");
+    log.info({ task: task.id }, "task queued");
+    deps.poke();
+    // The 👀 is an acknowledgement only; losing it must not lose the task.
+    await reactToIssue(context.octokit, repo, issue.number, "eyes").catch((err: unknown) => log.warn({ err }, "could not react"));
+  };
+}

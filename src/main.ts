@@ -1,0 +1,15 @@
+import { run } from "probot";
+import { pino } from "pino";
+import { codexBot } from "./app.js";
+import { ConfigError, readServerConfig } from "./config/server-config.js";
+
+/** `npm start`: validate the environment, then hand over to Probot (which shows its setup page when APP_ID is unset). */
+try {
+  const config = readServerConfig(process.env);
+  await run(codexBot(config));
+} catch (error) {
+  const log = pino({ name: "codex-bot" });
+  if (error instanceof ConfigError) log.fatal(error.message);
+  else log.fatal({ err: error }, "codex-bot failed to start");
+  process.exitCode = 1;
+}

@@ -1,0 +1,70 @@
+import type { StagedChange } from "../workspace/task-workspace.js";
+
+export interface Verification {
+  command: string;
+  exitCode: number;
+  timedOut: boolean;
+  durationMs: number;
+  outputTail: string;
+}
+
+export interface PullRequestReport {
+  summary: string;
+  issueNumber: number;
+  changes: StagedChange[];
+  verification: Verification | null;
+  requestedBy: string;
+  model: string;
+  turns: number;
+  tokens: number;
+  durationMs: number;
+  logUrl?: string;
+  /** Why the agent stopped, when it did not finish on its own. */
+  incomplete?: string;
+}
+
+const STATUS_WORDS: Record<StagedChange["status"], string> = { A: "added", M: "modified", D: "deleted", R: "renamed", T: "type changed" };
+const MAX_FILES_LISTED = 50;
+
+/** The model's final answer: a title line, then the summary. */
+export function splitTitle(finalText: string, fallback: string): { title: string; summary: string } {
+  const lines = finalText.trim().split("\n");
+  const first = (lines[0] ?? "").replace(/^#+\s*/, "").replace(/^title:\s*/i, "").replace(/[*`]/g, "").trim();
+  const title = first.length > 0 && first.length <= 120 ? first.slice(0, 72).replace(/[.\s]+$/, "") : fallback;
+  return { title, summary: (first === title ? lines.slice(1) : lines).join("\n").trim() };
+}
+
+export function formatDuration(ms: number): string {
+  const s = Math.round(ms / 1000);
+  return s < 60 ? `${s}s` : `${Math.floor(s / 60)}m ${s % 60}s`;
+}
+
+export function renderVerification(v: Verification | null): string {
+  if (!v) return "No test command was configured or detected, so nothing was verified. Set `test:` in `.github/codex.yml`.";
+  const verdict = v.timedOut ? "timed out" : v.exitCode === 0 ? "passed" : "failed";
+  return [
+    `\`${v.command}\` → exit ${v.exitCode} (**${verdict}**) in ${formatDuration(v.durationMs)}`,
+    "", "<details><summary>Output (tail)</summary>", "", "```", v.outputTail.replace(/```/g, "`\u200b``"), "```", "", "</details>",
+  ].join("\n");
+}
+
+export function renderPullRequestBody(r: PullRequestReport): string {
+  const files = r.changes.slice(0, MAX_FILES_LISTED).map((c) => `- \`${c.path}\` (${STATUS_WORDS[c.status]})`);
+  if (r.changes.length > MAX_FILES_LISTED) files.push(`- … and ${r.changes.length - MAX_FILES_LISTED} more`);
+  return [
+    r.incomplete ? `> [!WARNING]\n> ${r.incomplete}\n` : "",
+    r.summary || "_The agent gave no summary._",
+    "",
+    `Fixes #${r.issueNumber}`,
+    "", "### Files changed", "", ...files,
+    "", "### Verification", "", renderVerification(r.verification),
+    "", "---",
+    `Requested by @${r.requestedBy} · model \`${r.model}\` · ${r.turns} turns · ${r.tokens.toLocaleString("en-US")} tokens · ${formatDuration(r.durationMs)}${r.logUrl ? ` · [full log](${r.logUrl})` : ""}`,
+  ].join("\n").trim();
+}
+
+/** The last lines of an output, for the PR body. */
+export function tail(text: string, lines = 40, maxChars = 4000): string {
+  const kept = text.trimEnd().split("\n").slice(-lines).join("\n");
+  return kept.length > maxChars ? kept.slice(kept.length - maxChars) : kept;
+}

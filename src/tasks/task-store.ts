@@ -1,0 +1,168 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { DatabaseSync } from "node:sqlite";
+import { randomBytes, randomUUID } from "node:crypto";
+import type { CodeTaskRequest, TaskRecord, TaskStatus } from "./task-types.js";
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS deliveries (
+  id TEXT PRIMARY KEY,
+  received_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS tasks (
+  id TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  status TEXT NOT NULL,
+  installation_id INTEGER NOT NULL,
+  owner TEXT NOT NULL,
+  repo TEXT NOT NULL,
+  number INTEGER NOT NULL,
+  request TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  status_comment_id INTEGER,
+  pr_number INTEGER,
+  log_id TEXT NOT NULL,
+  summary TEXT,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS tasks_by_status ON tasks (status, created_at);
+CREATE INDEX IF NOT EXISTS tasks_by_target ON tasks (owner, repo, number, status);
+`;
+
+/** A task left running by a process that died is retried this many times before it fails. */
+export const MAX_ATTEMPTS = 3;
+
+export type EnqueueInput = Pick<TaskRecord, "kind" | "installationId" | "owner" | "repo" | "number" | "request">;
+
+type Row = Record<string, string | number | null>;
+
+function toRecord(row: Row): TaskRecord {
+  return {
+    id: String(row.id),
+    kind: row.kind as TaskRecord["kind"],
+    status: row.status as TaskStatus,
+    installationId: Number(row.installation_id),
+    owner: String(row.owner),
+    repo: String(row.repo),
+    number: Number(row.number),
+    request: JSON.parse(String(row.request)) as CodeTaskRequest,
+    attempts: Number(row.attempts),
+    statusCommentId: row.status_comment_id === null ? null : Number(row.status_comment_id),
+    prNumber: row.pr_number === null ? null : Number(row.pr_number),
+    logId: String(row.log_id),
+    summary: row.summary === null ? null : String(row.summary),
+    createdAt: Number(row.created_at),
+  };
+}
+
+/**
+ * Tasks and webhook deliveries in SQLite. Every method is one statement, so a crash between
+ * two calls leaves a consistent database; `claimNext` is atomic within this process.
+ */
+export class TaskStore {
+  readonly #db: DatabaseSync;
+
+  constructor(file: string) {
+    if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
+    this.#db = new DatabaseSync(file);
+    this.#db.exec("PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000;");
+    this.#db.exec(SCHEMA);
+  }
+
+  /** True when a delivery with this id already queued work (GitHub redelivers on timeouts and by hand). */
+  hasDelivery(id: string): boolean {
+    return this.#db.prepare("SELECT 1 FROM deliveries WHERE id = ?").get(id) !== undefined;
+  }
+
+  /**
+   * Records the delivery and queues its task in one transaction, so a failure before this point
+   * leaves the delivery unrecorded and a redelivery can still start the work.
+   */
+  enqueueForDelivery(deliveryId: string, input: EnqueueInput): TaskRecord | null {
+    this.#db.exec("BEGIN IMMEDIATE");
+    try {
+      const fresh = this.#db.prepare("INSERT OR IGNORE INTO deliveries (id, received_at) VALUES (?, ?)").run(deliveryId, Date.now()).changes === 1;
+      const task = fresh ? this.enqueue(input) : null;
+      this.#db.exec("COMMIT");
+      return task;
+    } catch (error) {
+      this.#db.exec("ROLLBACK");
+      throw error;
+    }
+  }
+
+  /** Queues a task unless one is already queued or running for the same issue; returns it or null. */
+  enqueue(input: EnqueueInput): TaskRecord | null {
+    const now = Date.now();
+    const id = randomUUID();
+    const result = this.#db
+      .prepare(
+        `INSERT INTO tasks (id, kind, status, installation_id, owner, repo, number, request, log_id, created_at, updated_at)
+         SELECT ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?
+         WHERE NOT EXISTS (SELECT 1 FROM tasks WHERE owner = ? AND repo = ? AND number = ? AND kind = ? AND status IN ('queued', 'running'))`,
+      )
+      .run(id, input.kind, input.installationId, input.owner, input.repo, input.number, JSON.stringify(input.request),
+        randomBytes(16).toString("hex"), now, now, input.owner, input.repo, input.number, input.kind);
+    return result.changes === 1 ? this.get(id) : null;
+  }
+
+  get(id: string): TaskRecord | null {
+    const row = this.#db.prepare("SELECT * FROM tasks WHERE id = ?").get(id) as Row | undefined;
+    return row ? toRecord(row) : null;
+  }
+
+  findByLogId(logId: string): TaskRecord | null {
+    const row = this.#db.prepare("SELECT * FROM tasks WHERE log_id = ?").get(logId) as Row | undefined;
+    return row ? toRecord(row) : null;
+  }
+
+  /** Takes the oldest queued task whose issue has nothing running, and marks it running. */
+  claimNext(): TaskRecord | null {
+    const row = this.#db
+      .prepare(
+        `UPDATE tasks SET status = 'running', attempts = attempts + 1, updated_at = ?
+         WHERE id = (
+           SELECT t.id FROM tasks t WHERE t.status = 'queued' AND NOT EXISTS (
+             SELECT 1 FROM tasks r WHERE r.status = 'running' AND r.owner = t.owner AND r.repo = t.repo AND r.number = t.number)
+           ORDER BY t.created_at LIMIT 1)
+         RETURNING *`,
+      )
+      .get(Date.now()) as Row | undefined;
+    return row ? toRecord(row) : null;
+  }
+
+  /**
+   * Called once at start: tasks a previous process left running go back to the queue
+   * (or fail once they have used their attempts). Returns how many of each.
+   */
+  recoverInterrupted(): { requeued: number; failed: number } {
+    const now = Date.now();
+    const failed = this.#db
+      .prepare("UPDATE tasks SET status = 'failed', summary = 'gave up after repeated interruptions', updated_at = ? WHERE status = 'running' AND attempts >= ?")
+      .run(now, MAX_ATTEMPTS).changes;
+    const requeued = this.#db.prepare("UPDATE tasks SET status = 'queued', updated_at = ? WHERE status = 'running'").run(now).changes;
+    return { requeued: Number(requeued), failed: Number(failed) };
+  }
+
+  setStatusComment(id: string, commentId: number): void {
+    this.#db.prepare("UPDATE tasks SET status_comment_id = ?, updated_at = ? WHERE id = ?").run(commentId, Date.now(), id);
+  }
+
+  setPullRequest(id: string, prNumber: number): void {
+    this.#db.prepare("UPDATE tasks SET pr_number = ?, updated_at = ? WHERE id = ?").run(prNumber, Date.now(), id);
+  }
+
+  finish(id: string, status: Exclude<TaskStatus, "queued" | "running">, summary: string): void {
+    this.#db.prepare("UPDATE tasks SET status = ?, summary = ?, updated_at = ? WHERE id = ?").run(status, summary, Date.now(), id);
+  }
+
+  countByStatus(status: TaskStatus): number {
+    const row = this.#db.prepare("SELECT count(*) AS n FROM tasks WHERE status = ?").get(status) as Row;
+    return Number(row.n);
+  }
+
+  close(): void {
+    this.#db.close();
+  }
+}

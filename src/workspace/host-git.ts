@@ -1,0 +1,97 @@
+import { mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { simpleGit, type SimpleGit } from "simple-git";
+
+/**
+ * Configuration forced on every git command the host runs. The host must never execute
+ * anything a repository or the agent wrote: no hooks, no fsmonitor, no credential helpers,
+ * no system/global config, no transports that run commands. Passed through GIT_CONFIG_* so it
+ * overrides repository config without appearing in argv.
+ */
+const FORCED_CONFIG: [string, string][] = [
+  ["core.hooksPath", "/dev/null"],
+  ["core.fsmonitor", "false"],
+  ["core.attributesFile", "/dev/null"],
+  ["core.askPass", ""],
+  ["credential.helper", ""],
+  ["protocol.allow", "never"],
+  ["protocol.https.allow", "always"],
+  ["protocol.http.allow", "always"],
+  ["protocol.file.allow", "always"],
+  ["submodule.recurse", "false"],
+  ["fetch.recurseSubmodules", "false"],
+  ["init.templateDir", ""],
+  ["commit.gpgSign", "false"],
+  ["advice.detachedHead", "false"],
+  ["gc.auto", "0"],
+];
+
+export interface GitDirs {
+  /** The git directory, kept out of the agent's reach (read-only in the sandbox at most). */
+  gitDir: string;
+  /** The work tree the agent edits. */
+  workTree: string;
+}
+
+/** Extra config for one command, e.g. the auth header for a fetch or push. Never logged. */
+export type ExtraConfig = [string, string][];
+
+/** An empty HOME so no user-level file (~/.gitconfig, ~/.netrc) is ever read. */
+function emptyHome(): string {
+  const dir = join(tmpdir(), "codex-bot-empty-home");
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  return dir;
+}
+
+export function hardenedGitEnv(dirs: GitDirs | null, extra: ExtraConfig = []): Record<string, string> {
+  const config = [...FORCED_CONFIG, ...extra];
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? "/usr/bin:/bin",
+    HOME: emptyHome(),
+    LANG: "C",
+    GIT_CONFIG_NOSYSTEM: "1",
+    GIT_CONFIG_GLOBAL: "/dev/null",
+    GIT_ATTR_NOSYSTEM: "1",
+    GIT_TERMINAL_PROMPT: "0",
+    GIT_ASKPASS: "/bin/false",
+    SSH_ASKPASS: "/bin/false",
+    GIT_CONFIG_COUNT: String(config.length),
+  };
+  config.forEach(([key, value], i) => {
+    env[`GIT_CONFIG_KEY_${i}`] = key;
+    env[`GIT_CONFIG_VALUE_${i}`] = value;
+  });
+  if (dirs) {
+    env.GIT_DIR = dirs.gitDir;
+    env.GIT_WORK_TREE = dirs.workTree;
+  }
+  return env;
+}
+
+/** simple-git bound to explicit dirs: a `.git` file or folder the agent left in the work tree is never consulted. */
+export function hostGit(dirs: GitDirs | null, cwd: string, extra: ExtraConfig = []): SimpleGit {
+  const env = hardenedGitEnv(dirs, extra);
+  return simpleGit({
+    baseDir: cwd,
+    allowEnvironment: Object.keys(env).filter((k) => k.startsWith("GIT_") || k === "SSH_ASKPASS"),
+    // simple-git refuses these keys because a caller could point them at a program; ours are
+    // constants above that switch those mechanisms off, and no repository text reaches them.
+    unsafe: {
+      allowUnsafeConfigPaths: true,
+      allowUnsafeConfigEnvCount: true,
+      allowUnsafeHooksPath: true,
+      allowUnsafeFsMonitor: true,
+      allowUnsafeCredentialHelper: true,
+      allowUnsafeAskPass: true,
+      allowUnsafeProtocolOverride: true,
+      allowUnsafeTemplateDir: true,
+    },
+  }).env(env);
+}
+
+/** HTTP basic auth as GitHub documents for installation tokens; works for GitHub Enterprise Server too. */
+export function authHeaderConfig(token: string): ExtraConfig {
+  const basic = Buffer.from(`x-access-token:${token}`).toString("base64");
+  return [["http.extraHeader", `Authorization: Basic ${basic}`]];
+}

@@ -1,0 +1,118 @@
+import { createServer } from "node:http";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { closeServer, listenOnLoopback, sendJson } from "./http.js";
+import type { FakeServer, GitRequest } from "./github/dispatch.js";
+import { dispatch } from "./github/dispatch.js";
+import { listBranches } from "./github/git.js";
+import type { RecordedRequest, UnhandledRequest } from "./github/handle-rest.js";
+import { readPath } from "./github/read-path.js";
+import { issueInstallationToken } from "./github/routes-app.js";
+import type { AddIssueCommentOptions, AddIssueOptions, CreatedRepo, CreateRepoOptions } from "./github/setup.js";
+import { addIssue, addIssueComment, createRepo, setPermission } from "./github/setup.js";
+import type { CommentRecord, IssueRecord, Permission, ReactionRecord } from "./github/state.js";
+import { createState, requireRepo } from "./github/state.js";
+
+export type { CreatedRepo, CreateRepoOptions, GitRequest, Permission, RecordedRequest, UnhandledRequest };
+
+export interface FakeGitHubOptions {
+  appId?: number;
+  appSlug?: string;
+}
+
+/** An in-memory GitHub (REST under /api/v3, git smart HTTP) on 127.0.0.1 for end-to-end tests. */
+export interface FakeGitHub {
+  /** `http://127.0.0.1:PORT` */
+  url: string;
+  /** `${url}/api/v3`, what Probot uses with GHE_HOST=host and GHE_PROTOCOL=http. */
+  apiUrl: string;
+  /** `127.0.0.1:PORT`, for GHE_HOST. */
+  host: string;
+  /** Every REST request, in arrival order. */
+  requests: RecordedRequest[];
+  /** Every git smart HTTP request, with its status and git's stderr. */
+  gitRequests: GitRequest[];
+  /** Requests no route matched; a test should expect this to be empty. */
+  unhandled: UnhandledRequest[];
+  /** App JWTs presented to `/app` routes. */
+  jwts: string[];
+  /** Every installation token issued so far. */
+  tokens: string[];
+  /** The most recently issued installation token. */
+  installationToken: string | undefined;
+  /** Issues a token directly, for tests that talk to the fake without going through the app. */
+  issueToken(): string;
+  createRepo(options: CreateRepoOptions): Promise<CreatedRepo>;
+  setPermission(owner: string, repo: string, username: string, permission: Permission): void;
+  addIssue(owner: string, repo: string, options: AddIssueOptions): IssueRecord;
+  addIssueComment(owner: string, repo: string, issueNumber: number, options: AddIssueCommentOptions): CommentRecord;
+  /** Branch → commit sha, read from the bare repository now (so it sees pushes). */
+  branches(owner: string, repo: string): Promise<Record<string, string>>;
+  /** A file's text at a ref (default: the default branch), or undefined when missing. */
+  readFile(owner: string, repo: string, path: string, ref?: string): Promise<string | undefined>;
+  issues(owner: string, repo: string): IssueRecord[];
+  comments(owner: string, repo: string, issueNumber?: number): CommentRecord[];
+  reactions(owner: string, repo: string): ReactionRecord[];
+  /** Makes the next request with this method whose path matches fail with status and body. */
+  failNext(method: string, pathPattern: RegExp, status: number, body?: unknown): void;
+  close(): Promise<void>;
+}
+
+export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<FakeGitHub> {
+  const projectRoot = await mkdtemp(join(tmpdir(), "fake-github-"));
+  const server: FakeServer = {
+    state: createState("", options.appId ?? 1, options.appSlug ?? "codex-bot"),
+    projectRoot,
+    requests: [],
+    unhandled: [],
+    failures: [],
+    gitRequests: [],
+  };
+  const http = createServer((req, res) => {
+    dispatch(server, req, res).catch((error: unknown) => {
+      if (!res.headersSent) sendJson(res, 500, { message: `fake GitHub crashed: ${String(error)}` });
+      else res.end();
+    });
+  });
+  const port = await listenOnLoopback(http);
+  const { state } = server;
+  state.url = `http://127.0.0.1:${port}`;
+  return {
+    url: state.url,
+    apiUrl: `${state.url}/api/v3`,
+    host: `127.0.0.1:${port}`,
+    requests: server.requests,
+    gitRequests: server.gitRequests,
+    unhandled: server.unhandled,
+    jwts: state.jwts,
+    get tokens() {
+      return [...state.tokens];
+    },
+    get installationToken() {
+      return [...state.tokens].at(-1);
+    },
+    issueToken: () => issueInstallationToken(state),
+    createRepo: (repoOptions) => createRepo(state, projectRoot, repoOptions),
+    setPermission: (owner, repo, username, permission) => setPermission(state, owner, repo, username, permission),
+    addIssue: (owner, repo, issue) => addIssue(state, owner, repo, issue),
+    addIssueComment: (owner, repo, number, comment) => addIssueComment(state, owner, repo, number, comment),
+    branches: (owner, repo) => listBranches(requireRepo(state, owner, repo).bareDir),
+    readFile: async (owner, repo, path, ref) => {
+      const record = requireRepo(state, owner, repo);
+      const entry = await readPath(record.bareDir, ref ?? record.defaultBranch, path);
+      return entry?.type === "file" ? entry.content.toString("utf8") : undefined;
+    },
+    issues: (owner, repo) => [...requireRepo(state, owner, repo).issues.values()],
+    comments: (owner, repo, number) =>
+      requireRepo(state, owner, repo).comments.filter((c) => number === undefined || c.issueNumber === number),
+    reactions: (owner, repo) => requireRepo(state, owner, repo).reactions,
+    failNext: (method, pathPattern, status, body = { message: `fake failure ${status}` }) => {
+      server.failures.push({ method: method.toUpperCase(), pathPattern, status, body });
+    },
+    close: async () => {
+      await closeServer(http);
+      await rm(projectRoot, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,69 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { sendJson } from "../http.js";
+import { hasGitToken } from "./auth.js";
+import { serveGitHttp } from "./git-http-backend.js";
+import type { RestServer } from "./handle-rest.js";
+import { handleRest } from "./handle-rest.js";
+import { findRepo } from "./state.js";
+
+export interface FailureRule {
+  method: string;
+  pathPattern: RegExp;
+  status: number;
+  body: unknown;
+}
+
+export interface GitRequest {
+  method: string;
+  path: string;
+  query: string;
+  status: number;
+  /** What git http-backend wrote to stderr; the first place to look when a push fails. */
+  stderr: string;
+}
+
+export interface FakeServer extends RestServer {
+  projectRoot: string;
+  failures: FailureRule[];
+  gitRequests: GitRequest[];
+}
+
+const GIT_PATH = /^\/([^/]+)\/([^/]+?)(?:\.git)?\/(info\/refs|git-upload-pack|git-receive-pack)$/;
+
+function takeFailure(failures: FailureRule[], method: string, path: string): FailureRule | undefined {
+  const index = failures.findIndex((rule) => rule.method === method && rule.pathPattern.test(path));
+  return index === -1 ? undefined : failures.splice(index, 1)[0];
+}
+
+async function handleGit(server: FakeServer, req: IncomingMessage, res: ServerResponse, url: URL, match: RegExpExecArray) {
+  const entry: GitRequest = { method: req.method ?? "GET", path: url.pathname, query: url.search, status: 0, stderr: "" };
+  server.gitRequests.push(entry);
+  const repo = findRepo(server.state, decodeURIComponent(match[1] ?? ""), decodeURIComponent(match[2] ?? ""));
+  if (!hasGitToken(server.state, req.headers)) {
+    entry.status = 401;
+    res.writeHead(401, { "www-authenticate": 'Basic realm="fake"', "content-type": "text/plain" });
+    return void res.end("Authentication required: use x-access-token:<installation token>\n");
+  }
+  if (repo === undefined) {
+    entry.status = 404;
+    res.writeHead(404, { "content-type": "text/plain" });
+    return void res.end("Repository not found.\n");
+  }
+  const pathInfo = `/${repo.owner}/${repo.name}.git/${match[3]}`;
+  entry.stderr = await serveGitHttp(req, res, { projectRoot: server.projectRoot, pathInfo, query: url.search.slice(1) });
+  entry.status = res.statusCode;
+}
+
+/** Routes one request: queued failures first, then the REST API, then git smart HTTP, else 404. */
+export async function dispatch(server: FakeServer, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? "/", server.state.url);
+  const failure = takeFailure(server.failures, req.method ?? "GET", url.pathname);
+  if (url.pathname.startsWith("/api/v3/") || url.pathname === "/api/v3") {
+    return handleRest(server, req, res, url, failure);
+  }
+  if (failure !== undefined) return sendJson(res, failure.status, failure.body);
+  const git = GIT_PATH.exec(url.pathname);
+  if (git !== null) return handleGit(server, req, res, url, git);
+  server.unhandled.push({ method: req.method ?? "GET", path: `${url.pathname}${url.search}` });
+  sendJson(res, 404, { message: "Not Found" });
+}

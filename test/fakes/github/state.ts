@@ -1,0 +1,102 @@
+export type Permission = "admin" | "maintain" | "write" | "triage" | "read" | "none";
+
+export interface PullData {
+  head: string;
+  base: string;
+  draft: boolean;
+}
+
+export interface IssueRecord {
+  number: number;
+  title: string;
+  body: string | null;
+  user: string;
+  state: "open" | "closed";
+  labels: string[];
+  createdAt: string;
+  updatedAt: string;
+  closedAt: string | null;
+  /** Present when the issue is a pull request (they share one number space, as on GitHub). */
+  pull?: PullData;
+}
+
+export interface CommentRecord {
+  id: number;
+  issueNumber: number;
+  body: string;
+  user: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ReactionRecord {
+  id: number;
+  subject: "issue" | "comment";
+  /** Issue number or comment id, depending on `subject`. */
+  subjectId: number;
+  content: string;
+  user: string;
+}
+
+export interface RepoRecord {
+  id: number;
+  owner: string;
+  name: string;
+  defaultBranch: string;
+  private: boolean;
+  bareDir: string;
+  permissions: Map<string, Permission>;
+  issues: Map<number, IssueRecord>;
+  comments: CommentRecord[];
+  reactions: ReactionRecord[];
+}
+
+export interface FakeGitHubState {
+  url: string;
+  appId: number;
+  appSlug: string;
+  repos: Map<string, RepoRecord>;
+  /** Installation tokens the fake has issued; only these are accepted. */
+  tokens: Set<string>;
+  jwts: string[];
+  userIds: Map<string, number>;
+  nextId: number;
+}
+
+export function createState(url: string, appId: number, appSlug: string): FakeGitHubState {
+  return { url, appId, appSlug, repos: new Map(), tokens: new Set(), jwts: [], userIds: new Map(), nextId: 1000 };
+}
+
+/** Ids for comments, reactions, repos and users; GitHub's are unrelated to issue numbers. */
+export function nextId(state: FakeGitHubState): number {
+  state.nextId += 1;
+  return state.nextId;
+}
+
+export function repoKey(owner: string, repo: string): string {
+  return `${owner}/${repo}`.toLowerCase();
+}
+
+export function findRepo(state: FakeGitHubState, owner: string, repo: string): RepoRecord | undefined {
+  return state.repos.get(repoKey(owner, repo));
+}
+
+/** Like findRepo, but a test helper naming a repo that was never created is a bug in the test. */
+export function requireRepo(state: FakeGitHubState, owner: string, repo: string): RepoRecord {
+  const record = findRepo(state, owner, repo);
+  if (record === undefined) throw new Error(`fake GitHub has no repo ${owner}/${repo}; call createRepo first`);
+  return record;
+}
+
+/** The next issue or pull request number: one past the highest used. */
+export function nextIssueNumber(repo: RepoRecord): number {
+  return Math.max(0, ...repo.issues.keys()) + 1;
+}
+
+export function botLogin(state: FakeGitHubState): string {
+  return `${state.appSlug}[bot]`;
+}
+
+export function nowIso(): string {
+  return new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
+}
