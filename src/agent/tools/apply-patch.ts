@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { applyPatch, PatchApplyError, PatchParseError } from "../patch/index.js";
+import { applyPatch, PatchError } from "../patch/index.js";
 import { ToolInputError, type Tool } from "./tool.js";
 
 const parameters = z.object({
@@ -27,9 +27,9 @@ export function createApplyPatchTool(workspaceDir: string, onChange?: (summary: 
       try {
         const result = await applyPatch(workspaceDir, args.input);
         onChange?.(result.summary);
-        return `Done. Changed files:\n${result.summary}`;
+        return result.summary;
       } catch (error) {
-        if (error instanceof PatchParseError || error instanceof PatchApplyError) throw new ToolInputError(error.message);
+        if (error instanceof PatchError) throw new ToolInputError(error.message);
         throw error;
       }
     },

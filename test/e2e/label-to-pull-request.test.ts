@@ -1,0 +1,194 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { execa } from "execa";
+import type { IssuesLabeledEvent } from "@octokit/webhooks-types";
+import { startFakeGitHub, type FakeGitHub } from "../fakes/fake-github.js";
+import { startScriptedModel, type ScriptStep, type ScriptedModel } from "../fakes/fake-openai.js";
+import { runGitOrThrow } from "../fakes/github/git.js";
+import { freePort, generatePrivateKey, startBot, waitFor, type BotProcess } from "../helpers/bot-process.js";
+import { loadExamplePayload, sendWebhook } from "../helpers/webhooks.js";
+
+const SECRET = "e2e-webhook-secret";
+const OWNER = "octo";
+
+/** A small project with a real bug and a real test that catches it. */
+const PROJECT_FILES = {
+  "package.json": JSON.stringify({ name: "widgets", type: "module", scripts: { test: "node --test test/" } }, null, 2) + "\n",
+  "src/date.js": "export function parseDate(text) {\n  const [date] = text.split(\"T\");\n  return { date, zone: null };\n}\n",
+  "test/date.test.js":
+    "import { test } from \"node:test\";\nimport assert from \"node:assert\";\nimport { parseDate } from \"../src/date.js\";\n\n" +
+    "test(\"keeps the timezone\", () => {\n  assert.deepEqual(parseDate(\"2024-01-02T03:04:05+02:00\"), { date: \"2024-01-02\", zone: \"+02:00\" });\n});\n",
+  ".github/codex.yml": "setup: []\ntest: node --test test/\n",
+};
+
+const FIX = `*** Begin Patch
+*** Update File: src/date.js
+@@
+ export function parseDate(text) {
+   const [date] = text.split("T");
+-  return { date, zone: null };
++  const zone = /([+-]\\d\\d:\\d\\d|Z)$/.exec(text)?.[1] ?? null;
++  return { date, zone };
+ }
+*** End Patch`;
+
+/** What the agent does in a successful run: plan, read, patch, test, summarise. */
+function successfulRun(): ScriptStep[] {
+  return [
+    { toolCalls: [{ name: "update_plan", arguments: { plan: [{ step: "Read the parser", status: "in_progress" }, { step: "Fix and test", status: "pending" }] } }] },
+    { toolCalls: [{ name: "shell", arguments: { command: "cat src/date.js" } }], expect: expectToolOutput(/split\("T"\)/) },
+    { toolCalls: [{ name: "apply_patch", arguments: { input: FIX } }] },
+    { toolCalls: [{ name: "shell", arguments: { command: "node --test test/" } }], expect: expectToolOutput(/Updated the following files:\nM src\/date\.js/) },
+    { text: "Keep the timezone when parsing dates\n\nThe parser dropped everything after the time. It now keeps the UTC offset.\n\nRan `node --test test/`: 1 passed.", expect: expectToolOutput(/exit code 0/) },
+  ];
+}
+
+/** Fails the step unless the last tool result the model was sent matches. */
+function expectToolOutput(pattern: RegExp) {
+  return (request: unknown) => {
+    const input = (request as { input?: { type?: string; output?: string }[] }).input ?? [];
+    const last = input.filter((i) => i.type === "function_call_output").at(-1);
+    if (!last || !pattern.test(last.output ?? "")) throw new Error(`expected last tool output to match ${pattern}, got: ${last?.output}`);
+  };
+}
+
+function labeledPayload(fake: FakeGitHub, repo: string, cloneUrl: string, issue: { number: number; title: string; body: string }) {
+  return loadExamplePayload("issues", "labeled", (event) => {
+    const p = event as IssuesLabeledEvent;
+    p.label = { ...p.label!, name: "codex" };
+    p.issue.number = issue.number;
+    p.issue.title = issue.title;
+    p.issue.body = issue.body;
+    p.issue.html_url = `${fake.url}/${OWNER}/${repo}/issues/${issue.number}`;
+    delete (p.issue as { pull_request?: unknown }).pull_request;
+    p.repository.name = repo;
+    p.repository.full_name = `${OWNER}/${repo}`;
+    p.repository.owner.login = OWNER;
+    p.repository.clone_url = cloneUrl;
+    p.repository.default_branch = "main";
+    p.sender.login = "maintainer";
+    p.sender.id = 4242;
+    p.sender.type = "User";
+    p.installation = { id: 77, node_id: "I_77" };
+  });
+}
+
+describe("label an issue, get a tested pull request (real server process)", () => {
+  let fake: FakeGitHub;
+  let model: ScriptedModel | undefined;
+  let bot: BotProcess | undefined;
+  let dataDir: string;
+  const privateKey = generatePrivateKey();
+
+  beforeEach(async () => {
+    fake = await startFakeGitHub();
+    dataDir = await mkdtemp(join(tmpdir(), "codex-e2e-data-"));
+  });
+
+  afterEach(async () => {
+    await bot?.kill();
+    await model?.close();
+    await fake.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  async function boot(script: ScriptStep[], port?: number): Promise<BotProcess> {
+    model ??= await startScriptedModel(script, { apiKey: "sk-e2e" });
+    const p = port ?? (await freePort());
+    bot = await startBot({
+      APP_ID: "1", PRIVATE_KEY: privateKey, WEBHOOK_SECRET: SECRET, PORT: String(p),
+      GHE_HOST: fake.host, GHE_PROTOCOL: "http",
+      OPENAI_BASE_URL: model.url, OPENAI_API_KEY: "sk-e2e",
+      CODEX_DATA_DIR: dataDir, CODEX_PUBLIC_URL: `http://127.0.0.1:${p}`,
+    });
+    return bot;
+  }
+
+  test("opens one PR that fixes the issue, with the status comment, reaction and log", async () => {
+    const repo = await fake.createRepo({ owner: OWNER, name: "widgets", files: PROJECT_FILES });
+    fake.setPermission(OWNER, "widgets", "maintainer", "write");
+    fake.addIssue(OWNER, "widgets", { number: 12, title: "Date parsing drops the timezone", body: "`parseDate` loses the +02:00.", user: "reporter" });
+    const running = await boot(successfulRun());
+
+    const reply = await sendWebhook({ url: running.url, secret: SECRET, name: "issues", payload: labeledPayload(fake, "widgets", repo.cloneUrl, { number: 12, title: "Date parsing drops the timezone", body: "`parseDate` loses the +02:00." }) });
+    expect(reply.status).toBe(200);
+    // The webhook is answered before the work is done: nothing is pushed yet.
+    expect(Object.keys(await fake.branches(OWNER, "widgets"))).toEqual(["main"]);
+
+    const pr = await waitFor("the pull request", () => findPull(fake, "widgets", 13));
+    const branch = "codex/issue-12-date-parsing-drops-the-timezone";
+    expect(pr.head).toBe(branch);
+    expect(pr.title).toBe("Keep the timezone when parsing dates");
+    expect(pr.body).toContain("Fixes #12");
+    expect(pr.body).toContain("`src/date.js` (modified)");
+    expect(pr.body).toMatch(/`node --test test\/` → exit 0 \(\*\*passed\*\*\)/);
+    expect(pr.body).toMatch(/tokens/);
+    expect(pr.draft).toBe(false);
+
+    const status = await waitFor("final status", () => {
+      const mine = fake.comments(OWNER, "widgets", 12).filter((c) => c.user === "codex-bot[bot]");
+      return mine.length === 1 && mine[0]!.body.includes("Opened #13") ? mine : undefined;
+    });
+    expect(status[0]!.body).toMatch(/\[log\]\(http:\/\/127\.0\.0\.1:\d+\/codex\/logs\/[0-9a-f]{32}\)/);
+    expect(fake.reactions(OWNER, "widgets").map((r) => r.content)).toContain("eyes");
+
+    // The pushed branch passes the repository's own tests, and the commit credits the maintainer.
+    const checkout = await mkdtemp(join(tmpdir(), "codex-e2e-check-"));
+    await runGitOrThrow(["clone", "--quiet", "--branch", branch, repo.bareDir, checkout], tmpdir());
+    const tests = await execa("node", ["--test", "test/"], { cwd: checkout, reject: false });
+    expect(tests.exitCode).toBe(0);
+    const commit = await runGitOrThrow(["log", "-1", "--format=%an <%ae>%n%B"], checkout);
+    expect(commit).toMatch(/^codex-bot\[bot\] <\d+\+codex-bot\[bot\]@users\.noreply\.127\.0\.0\.1>/);
+    expect(commit).toContain("Co-authored-by: maintainer <4242+maintainer@users.noreply.127.0.0.1>");
+    await rm(checkout, { recursive: true, force: true });
+
+    // The log page is served, and the token appears nowhere the model or a reader could see it.
+    const logUrl = /\((http:\/\/127\.0\.0\.1:\d+\/codex\/logs\/[0-9a-f]{32})\)/.exec(status[0]!.body)![1]!;
+    const log = await (await fetch(logUrl)).text();
+    expect(log).toContain("verify: exit 0");
+    for (const token of fake.tokens) {
+      expect(JSON.stringify(model!.requests)).not.toContain(token);
+      expect(log).not.toContain(token);
+      expect(running.output()).not.toContain(token);
+    }
+    expect(model!.errors).toEqual([]);
+    expect(fake.unhandled).toEqual([]);
+  }, 180_000);
+
+  test("a server killed mid-task resumes after restart and opens exactly one PR", async () => {
+    const repo = await fake.createRepo({ owner: OWNER, name: "gadgets", files: PROJECT_FILES });
+    fake.setPermission(OWNER, "gadgets", "maintainer", "admin");
+    const issue = { number: 5, title: "Date parsing drops the timezone", body: "Keep the offset." };
+    fake.addIssue(OWNER, "gadgets", { ...issue, user: "maintainer" });
+    let killed = false;
+    const script: ScriptStep[] = [
+      { toolCalls: [{ name: "shell", arguments: { command: "ls" } }] },
+      // The second model call of the first attempt never gets its answer: the server dies.
+      { toolCalls: [{ name: "shell", arguments: { command: "ls" } }], expect: () => { killed = true; void bot?.kill(); } },
+      ...successfulRun(),
+    ];
+    const first = await boot(script);
+    const port = Number(new URL(first.url).port);
+    await sendWebhook({ url: first.url, secret: SECRET, name: "issues", payload: labeledPayload(fake, "gadgets", repo.cloneUrl, issue) });
+    await waitFor("the kill", () => (killed ? true : undefined));
+    await first.process.catch(() => undefined);
+
+    await boot([], port);
+    await waitFor("the pull request", () => findPull(fake, "gadgets", 6));
+    const status = await waitFor("final status", () => {
+      const mine = fake.comments(OWNER, "gadgets", 5).filter((c) => c.user === "codex-bot[bot]");
+      return mine.some((c) => c.body.includes("Opened #6")) ? mine : undefined;
+    });
+    expect(status).toHaveLength(1);
+    expect(fake.requests.filter((r) => r.method === "POST" && /\/pulls$/.test(r.path))).toHaveLength(1);
+    expect(model!.remaining).toBe(0);
+    expect(model!.errors).toEqual([]);
+  }, 240_000);
+});
+
+/** The pull request with this number on the fake, in the shape the assertions read. */
+function findPull(fake: FakeGitHub, repo: string, number: number) {
+  const issue = fake.issues(OWNER, repo).find((i) => i.number === number && i.pull);
+  return issue?.pull ? { title: issue.title, body: issue.body ?? "", head: issue.pull.head, draft: issue.pull.draft } : undefined;
+}
