@@ -27,15 +27,17 @@ const serverConfigSchema = z
     PORT: positiveInt(3000),
     GHE_HOST: z.string().regex(/^[\w.-]+(:\d+)?$/, "must be a host name such as github.example.com, without a scheme").optional(),
     GHE_PROTOCOL: z.enum(["http", "https"]).default("https"),
-  })
-  .superRefine((env, ctx) => {
-    if (env.APP_ID && !env.WEBHOOK_SECRET) {
-      ctx.addIssue({ code: "custom", path: ["WEBHOOK_SECRET"], message: "is required once APP_ID is set (the secret from the app's settings page)" });
-    }
-    if (env.APP_ID && !env.OPENAI_API_KEY && !env.OPENAI_BASE_URL) {
-      ctx.addIssue({ code: "custom", path: ["OPENAI_API_KEY"], message: "is required unless OPENAI_BASE_URL points at a server that needs no key" });
-    }
   });
+
+/** Rules across variables; checked on the raw values so they are reported with field errors. */
+function crossFieldProblems(env: Record<string, string>): string[] {
+  const problems: string[] = [];
+  if (env.APP_ID && !env.WEBHOOK_SECRET) problems.push("WEBHOOK_SECRET is required once APP_ID is set (the secret from the app's settings page)");
+  if (env.APP_ID && !env.OPENAI_API_KEY && !env.OPENAI_BASE_URL) {
+    problems.push("OPENAI_API_KEY is required unless OPENAI_BASE_URL points at a server that needs no key");
+  }
+  return problems;
+}
 
 export type ServerConfig = z.infer<typeof serverConfigSchema> & {
   /** The GitHub host name for noreply addresses: github.com, or the GitHub Enterprise Server host. */
@@ -51,8 +53,9 @@ export class ConfigError extends Error {
 
 /** Parses the environment; throws one ConfigError listing every problem. */
 export function readServerConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
-  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const present = Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== ""));
   const parsed = serverConfigSchema.safeParse(present);
-  if (parsed.success) return { ...parsed.data, githubHost: (parsed.data.GHE_HOST ?? "github.com").replace(/:\d+$/, "") };
-  throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join(".") || "(env)"} ${i.message}`));
+  const problems = [...(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join(".") || "(env)"} ${i.message}`)), ...crossFieldProblems(present)];
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
+  return { ...parsed.data, githubHost: (parsed.data.GHE_HOST ?? "github.com").replace(/:\d+$/, "") };
 }

@@ -18,6 +18,28 @@ export interface ReadOnlyMount {
   sandbox: string;
 }
 
+/** Resource limits for one command. Which of them the kernel enforces depends on the host: see limits.ts. */
+export interface SandboxLimits {
+  /** Processes and threads alive at once (pids cgroup; `ulimit -u` as a fallback). */
+  maxProcesses: number;
+  /** Largest file the command may write (`ulimit -f`). */
+  maxFileSizeBytes: number;
+  /** Address space of each process (`ulimit -v`); applied only where no memory cgroup is available. */
+  maxVirtualMemoryBytes: number;
+  /** Open file descriptors per process (`ulimit -n`). */
+  maxOpenFiles: number;
+  /** Resident memory of the whole sandbox (memory cgroup, when available). */
+  maxMemoryBytes: number;
+  /** Size of each tmpfs (/tmp and HOME); tmpfs pages are RAM, so this bounds memory too. */
+  tmpfsSizeBytes: number;
+}
+
+/** An unprivileged host account to run bubblewrap as, instead of the bot's own (root) account. */
+export interface HostUser {
+  uid: number;
+  gid: number;
+}
+
 export interface SandboxOptions {
   /** Host directory mounted read-write at /workspace (the only writable host path). */
   workspace: string;
@@ -27,6 +49,18 @@ export interface SandboxOptions {
   network: boolean;
   /** Extra environment variables on top of the fixed allow-list. */
   env?: Record<string, string>;
+  /** Overrides of DEFAULT_SANDBOX_LIMITS. */
+  limits?: Partial<SandboxLimits>;
+  /**
+   * Run bubblewrap as this host user. Recommended: the sandbox is then an unprivileged user
+   * namespace, so host-root-only kernel interfaces stay closed and `ulimit -u` holds.
+   * The workspace must be writable by this user (and files it creates are owned by it).
+   */
+  hostUser?: HostUser;
+  /** Absolute path of bwrap; found on PATH when absent. */
+  bwrapPath?: string;
+  /** Where cgroup v1 controllers are mounted; "/sys/fs/cgroup" when absent. */
+  cgroupRoot?: string;
 }
 
 export interface RunOptions {

@@ -100,7 +100,7 @@ export function createCodeTaskRunner(deps: RunnerDeps) {
       const draft = (!passed && verification !== null && config.draft_on_failure) || incomplete !== undefined;
       const pr = await publishChange(octokit, repo, task, ws, token, {
         branch: codexBranchName(task.number, task.request.issueTitle), title: redactSecrets(title, secrets), body: redactSecrets(body, secrets), draft,
-        author: await deps.botIdentity(), coAuthor: noreplyIdentity(task.request.sender.login, task.request.sender.id, deps.config.githubHost),
+        author: await deps.botIdentity(octokit), coAuthor: noreplyIdentity(task.request.sender.login, task.request.sender.id, deps.config.githubHost),
       });
       deps.store.setPullRequest(task.id, pr.number);
       log.write(`published: ${pr.created ? "opened" : "updated"} #${pr.number} at ${pr.sha}`);

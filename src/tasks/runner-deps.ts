@@ -16,7 +16,7 @@ export interface RunnerDeps {
   installationOctokit(installationId: number): Promise<Octokit>;
   /** A fresh installation token for git over HTTPS. Held in memory only. */
   installationToken(octokit: Octokit): Promise<string>;
-  botIdentity(): Promise<Identity>;
+  botIdentity(installationOctokit: Octokit): Promise<Identity>;
   sandboxHealth(): SandboxHealth;
   createSandbox(options: SandboxOptions): Sandbox;
   createModel(model: string): ModelClient;

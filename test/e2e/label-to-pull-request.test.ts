@@ -14,12 +14,12 @@ const OWNER = "octo";
 
 /** A small project with a real bug and a real test that catches it. */
 const PROJECT_FILES = {
-  "package.json": JSON.stringify({ name: "widgets", type: "module", scripts: { test: "node --test test/" } }, null, 2) + "\n",
+  "package.json": JSON.stringify({ name: "widgets", type: "module", scripts: { test: "node --test" } }, null, 2) + "\n",
   "src/date.js": "export function parseDate(text) {\n  const [date] = text.split(\"T\");\n  return { date, zone: null };\n}\n",
   "test/date.test.js":
     "import { test } from \"node:test\";\nimport assert from \"node:assert\";\nimport { parseDate } from \"../src/date.js\";\n\n" +
     "test(\"keeps the timezone\", () => {\n  assert.deepEqual(parseDate(\"2024-01-02T03:04:05+02:00\"), { date: \"2024-01-02\", zone: \"+02:00\" });\n});\n",
-  ".github/codex.yml": "setup: []\ntest: node --test test/\n",
+  ".github/codex.yml": "setup: []\ntest: node --test\n",
 };
 
 const FIX = `*** Begin Patch
@@ -35,12 +35,13 @@ const FIX = `*** Begin Patch
 
 /** What the agent does in a successful run: plan, read, patch, test, summarise. */
 function successfulRun(): ScriptStep[] {
+  // Each step's `expect` checks the request that asks for it, i.e. the result of the step before.
   return [
     { toolCalls: [{ name: "update_plan", arguments: { plan: [{ step: "Read the parser", status: "in_progress" }, { step: "Fix and test", status: "pending" }] } }] },
-    { toolCalls: [{ name: "shell", arguments: { command: "cat src/date.js" } }], expect: expectToolOutput(/split\("T"\)/) },
-    { toolCalls: [{ name: "apply_patch", arguments: { input: FIX } }] },
-    { toolCalls: [{ name: "shell", arguments: { command: "node --test test/" } }], expect: expectToolOutput(/Updated the following files:\nM src\/date\.js/) },
-    { text: "Keep the timezone when parsing dates\n\nThe parser dropped everything after the time. It now keeps the UTC offset.\n\nRan `node --test test/`: 1 passed.", expect: expectToolOutput(/exit code 0/) },
+    { toolCalls: [{ name: "shell", arguments: { command: "cat src/date.js" } }], expect: expectToolOutput(/^Plan updated\.$/) },
+    { toolCalls: [{ name: "apply_patch", arguments: { input: FIX } }], expect: expectToolOutput(/split\("T"\)/) },
+    { toolCalls: [{ name: "shell", arguments: { command: "node --test" } }], expect: expectToolOutput(/Updated the following files:\nM src\/date\.js/) },
+    { text: "Keep the timezone when parsing dates\n\nThe parser dropped everything after the time. It now keeps the UTC offset.\n\nRan `node --test`: 1 passed.", expect: expectToolOutput(/^exit code 0/) },
   ];
 }
 
@@ -89,6 +90,8 @@ describe("label an issue, get a tested pull request (real server process)", () =
   afterEach(async () => {
     await bot?.kill();
     await model?.close();
+    bot = undefined;
+    model = undefined;
     await fake.close();
     await rm(dataDir, { recursive: true, force: true });
   });
@@ -122,7 +125,7 @@ describe("label an issue, get a tested pull request (real server process)", () =
     expect(pr.title).toBe("Keep the timezone when parsing dates");
     expect(pr.body).toContain("Fixes #12");
     expect(pr.body).toContain("`src/date.js` (modified)");
-    expect(pr.body).toMatch(/`node --test test\/` → exit 0 \(\*\*passed\*\*\)/);
+    expect(pr.body).toMatch(/`node --test` → exit 0 \(\*\*passed\*\*\)/);
     expect(pr.body).toMatch(/tokens/);
     expect(pr.draft).toBe(false);
 
@@ -136,8 +139,8 @@ describe("label an issue, get a tested pull request (real server process)", () =
     // The pushed branch passes the repository's own tests, and the commit credits the maintainer.
     const checkout = await mkdtemp(join(tmpdir(), "codex-e2e-check-"));
     await runGitOrThrow(["clone", "--quiet", "--branch", branch, repo.bareDir, checkout], tmpdir());
-    const tests = await execa("node", ["--test", "test/"], { cwd: checkout, reject: false });
-    expect(tests.exitCode).toBe(0);
+    const tests = await execa("node", ["--test"], { cwd: checkout, reject: false, all: true });
+    expect({ exitCode: tests.exitCode, output: tests.all }).toMatchObject({ exitCode: 0 });
     const commit = await runGitOrThrow(["log", "-1", "--format=%an <%ae>%n%B"], checkout);
     expect(commit).toMatch(/^codex-bot\[bot\] <\d+\+codex-bot\[bot\]@users\.noreply\.127\.0\.0\.1>/);
     expect(commit).toContain("Co-authored-by: maintainer <4242+maintainer@users.noreply.127.0.0.1>");
@@ -171,7 +174,9 @@ describe("label an issue, get a tested pull request (real server process)", () =
     const first = await boot(script);
     const port = Number(new URL(first.url).port);
     await sendWebhook({ url: first.url, secret: SECRET, name: "issues", payload: labeledPayload(fake, "gadgets", repo.cloneUrl, issue) });
-    await waitFor("the kill", () => (killed ? true : undefined));
+    await waitFor("the kill", () => (killed ? true : undefined), 60_000).catch((error: Error) => {
+      throw new Error(`${error.message}\nbot output:\n${first.output().slice(-4000)}\nmodel requests: ${model!.requests.length}`);
+    });
     await first.process.catch(() => undefined);
 
     await boot([], port);

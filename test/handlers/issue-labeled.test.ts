@@ -28,6 +28,9 @@ function nockNoConfig() {
 }
 
 describe("issues.labeled handler", () => {
+  /** Probot types payloads with its own copy of the schema; the example payloads are the same JSON. */
+  const deliver = (id: string, payload: IssuesLabeledEvent) => probot.receive({ name: "issues", id, payload: payload as never });
+
   let store: TaskStore;
   let pokes: number;
   let probot: Probot;
@@ -57,7 +60,7 @@ describe("issues.labeled handler", () => {
     nockNoConfig();
     nockPermission("maintainer", permission, role);
     const reaction = nock(API).post(`${REPO}/issues/1/reactions`, { content: "eyes" }).reply(201, { id: 1, content: "eyes" });
-    await probot.receive({ name: "issues", id: `d-${role}`, payload: labeled() });
+    await deliver(`d-${role}`, labeled());
     expect(reaction.isDone()).toBe(true);
     expect(store.countByStatus("queued")).toBe(1);
     const task = store.claimNext()!;
@@ -74,26 +77,26 @@ describe("issues.labeled handler", () => {
     nockNoConfig();
     nockPermission("maintainer", permission, role);
     const comment = nock(API).post(`${REPO}/issues/1/comments`, (b: { body: string }) => /write, maintain or admin access/.test(b.body)).reply(201, { id: 9 });
-    await probot.receive({ name: "issues", id: `d-${role}`, payload: labeled() });
+    await deliver(`d-${role}`, labeled());
     expect(comment.isDone()).toBe(true);
     expect(store.countByStatus("queued")).toBe(0);
     expect(pokes).toBe(0);
   });
 
   test("ignores bot senders without any API call", async () => {
-    await probot.receive({ name: "issues", id: "d-bot", payload: labeled((p) => (p.sender = { ...p.sender, login: "renovate[bot]", type: "Bot" })) });
-    await probot.receive({ name: "issues", id: "d-bot2", payload: labeled((p) => (p.sender = { ...p.sender, login: "sneaky[bot]", type: "User" })) });
+    await deliver("d-bot", labeled((p) => (p.sender = { ...p.sender, login: "renovate[bot]", type: "Bot" })));
+    await deliver("d-bot2", labeled((p) => (p.sender = { ...p.sender, login: "sneaky[bot]", type: "User" })));
     expect(store.countByStatus("queued")).toBe(0);
   });
 
   test("ignores other labels, and honours the label set in the repo config", async () => {
     nockInstallationToken();
     nockNoConfig();
-    await probot.receive({ name: "issues", id: "d-other", payload: labeled((p) => (p.label = { ...p.label!, name: "bug" })) });
+    await deliver("d-other", labeled((p) => (p.label = { ...p.label!, name: "bug" })));
     nock(API).get(`${REPO}/contents/.github%2Fcodex.yml`).reply(200, { type: "file", encoding: "base64", content: Buffer.from("label: ai-fix\n").toString("base64") });
     nockPermission("maintainer", "write", "write");
     nock(API).post(`${REPO}/issues/1/reactions`).reply(201, {});
-    await probot.receive({ name: "issues", id: "d-custom", payload: labeled((p) => (p.label = { ...p.label!, name: "ai-fix" })) });
+    await deliver("d-custom", labeled((p) => (p.label = { ...p.label!, name: "ai-fix" })));
     expect(store.countByStatus("queued")).toBe(1);
   });
 
@@ -102,9 +105,9 @@ describe("issues.labeled handler", () => {
     nockNoConfig();
     nockPermission("maintainer", "admin", "admin");
     nock(API).post(`${REPO}/issues/1/reactions`).reply(201, {});
-    await probot.receive({ name: "issues", id: "same-delivery", payload: labeled() });
+    await deliver("same-delivery", labeled());
     store.finish(store.claimNext()!.id, "succeeded", "done");
-    await probot.receive({ name: "issues", id: "same-delivery", payload: labeled() });
+    await deliver("same-delivery", labeled());
     expect(store.countByStatus("queued")).toBe(0);
   });
 
@@ -113,7 +116,7 @@ describe("issues.labeled handler", () => {
     nock(API).get(`${REPO}/contents/.github%2Fcodex.yml`).reply(200, { type: "file", encoding: "base64", content: Buffer.from("max_turns: lots\n").toString("base64") });
     nockPermission("maintainer", "admin", "admin");
     const comment = nock(API).post(`${REPO}/issues/1/comments`, (b: { body: string }) => b.body.includes("`max_turns`")).reply(201, { id: 3 });
-    await probot.receive({ name: "issues", id: "d-badconfig", payload: labeled() });
+    await deliver("d-badconfig", labeled());
     expect(comment.isDone()).toBe(true);
     expect(store.countByStatus("queued")).toBe(0);
   });
@@ -121,12 +124,12 @@ describe("issues.labeled handler", () => {
   test("a GitHub 5xx during checks fails the delivery without recording it, so a redelivery still works", async () => {
     nockInstallationToken();
     nock(API).get(`${REPO}/contents/.github%2Fcodex.yml`).reply(502, { message: "Bad Gateway" });
-    await expect(probot.receive({ name: "issues", id: "d-flaky", payload: labeled() })).rejects.toThrow();
+    await expect(deliver("d-flaky", labeled())).rejects.toThrow();
     expect(store.hasDelivery("d-flaky")).toBe(false);
     nockNoConfig();
     nockPermission("maintainer", "admin", "admin");
     nock(API).post(`${REPO}/issues/1/reactions`).reply(201, {});
-    await probot.receive({ name: "issues", id: "d-flaky", payload: labeled() });
+    await deliver("d-flaky", labeled());
     expect(store.countByStatus("queued")).toBe(1);
   });
 });

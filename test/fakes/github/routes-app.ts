@@ -37,6 +37,6 @@ export const appRoutes: Route[] = [
     }),
     "jwt",
   ),
-  // The bot looks up its own user (for the commit noreply address) with the app's JWT.
-  route("GET", "/users/:login", (state, request) => ({ status: 200, json: toUser(state, decodeURIComponent(request.params.login ?? "")) }), "jwt"),
+  // The bot looks up its own user (for the commit noreply address) with an installation token.
+  route("GET", "/users/:login", (state, request) => ({ status: 200, json: toUser(state, decodeURIComponent(request.params.login ?? "")) })),
 ];

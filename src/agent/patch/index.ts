@@ -1,0 +1,6 @@
+export { applyPatch } from "./apply-patch.js";
+export { PatchApplyError, PatchError, PatchParseError } from "./errors.js";
+export { parsePatch } from "./parse-patch.js";
+export type { Hunk, HunkLine, PatchOperation, PatchResult } from "./patch-types.js";
+export { seekSequence } from "./seek-sequence.js";
+export { MAX_PATCHABLE_FILE_BYTES } from "./workspace-fs.js";

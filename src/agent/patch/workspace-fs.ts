@@ -1,0 +1,160 @@
+import { constants, type Stats } from "node:fs";
+import fs, { type FileHandle } from "node:fs/promises";
+import path from "node:path";
+import { PatchApplyError } from "./errors.js";
+import type { WorkspacePath } from "./workspace-path.js";
+
+// This runs on the host against a directory the agent controls, so every step assumes the
+// workspace may contain symbolic links, hard links, FIFOs and files swapped mid-operation.
+
+export const MAX_PATCHABLE_FILE_BYTES = 10 * 1024 * 1024;
+// O_NONBLOCK: opening a FIFO swapped in after our checks must fail or return, never hang.
+const READ_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
+const WRITE_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_NOFOLLOW | constants.O_NONBLOCK;
+
+export interface Workspace {
+  root: string;
+  /** `root` with the host's own symlinks resolved (e.g. macOS /var), to check opened files. */
+  realRoot: string;
+}
+
+/** @throws PatchApplyError if the workspace is not a real directory. */
+export async function openWorkspace(dir: string): Promise<Workspace> {
+  const root = path.resolve(dir);
+  await assertRootIsDirectory(root);
+  return { root, realRoot: await fs.realpath(root) };
+}
+
+/**
+ * Lstats each component of `rel` from the root down, refusing symbolic links anywhere and
+ * anything but a regular file at the end. `undefined` when the file does not exist.
+ */
+export async function statWorkspaceFile(workspace: Workspace, rel: WorkspacePath): Promise<Stats | undefined> {
+  await assertRootIsDirectory(workspace.root);
+  const segments = rel.split("/");
+  let current = workspace.root;
+  for (const [index, segment] of segments.entries()) {
+    current = path.join(current, segment);
+    const stats = await lstatIfExists(current);
+    if (!stats) return undefined;
+    const shown = segments.slice(0, index + 1).join("/");
+    if (stats.isSymbolicLink()) throw refuse(rel, `'${shown}' is a symbolic link; patches never follow symbolic links`);
+    const isLast = index === segments.length - 1;
+    if (!isLast && !stats.isDirectory()) throw refuse(rel, `'${shown}' is not a directory`);
+    if (isLast && !stats.isFile()) throw refuse(rel, "it is not a regular file");
+    if (isLast) return stats;
+  }
+  return undefined;
+}
+
+/** Checks that writing `rel` could only ever change that one file. */
+export async function assertWritable(workspace: Workspace, rel: WorkspacePath): Promise<void> {
+  const stats = await statWorkspaceFile(workspace, rel);
+  // Writing into a hard-linked file would also change its other name, possibly outside.
+  if (stats && stats.nlink > 1) throw refuse(rel, `it has ${stats.nlink} hard links`);
+}
+
+export async function readWorkspaceFile(workspace: Workspace, rel: WorkspacePath): Promise<{ text: string; mode: number }> {
+  const stats = await statWorkspaceFile(workspace, rel);
+  if (!stats) throw new PatchApplyError(`${rel}: file does not exist; use '*** Add File:' to create it`);
+  assertPatchableSize(rel, stats.size);
+  const handle = await fs.open(path.join(workspace.root, rel), READ_FLAGS);
+  try {
+    const opened = await assertOpenedFile(handle, workspace, rel);
+    assertPatchableSize(rel, opened.size);
+    return { text: decodeText(rel, await handle.readFile()), mode: opened.mode & 0o777 };
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Writes `text` to `rel`, creating parent directories; `mode` is applied when given. */
+export async function writeWorkspaceFile(workspace: Workspace, rel: WorkspacePath, text: string, mode?: number): Promise<void> {
+  await createParentDirectories(workspace, rel);
+  await assertWritable(workspace, rel);
+  const handle = await fs.open(path.join(workspace.root, rel), WRITE_FLAGS, 0o644);
+  try {
+    const opened = await assertOpenedFile(handle, workspace, rel);
+    if (opened.nlink > 1) throw refuse(rel, `it has ${opened.nlink} hard links`);
+    // Truncate only after the checks, so a refused file is left as it was.
+    await handle.truncate(0);
+    await handle.writeFile(text, "utf8");
+    if (mode !== undefined) await handle.chmod(mode);
+  } finally {
+    await handle.close();
+  }
+}
+
+export async function removeWorkspaceFile(workspace: Workspace, rel: WorkspacePath): Promise<void> {
+  if (!(await statWorkspaceFile(workspace, rel))) return;
+  // unlink never follows a final symbolic link; the components were checked just above.
+  await fs.unlink(path.join(workspace.root, rel));
+}
+
+/** One component at a time, so a directory swapped for a symlink is caught before use. */
+async function createParentDirectories(workspace: Workspace, rel: WorkspacePath): Promise<void> {
+  const segments = rel.split("/").slice(0, -1);
+  let current = workspace.root;
+  for (const [index, segment] of segments.entries()) {
+    current = path.join(current, segment);
+    await fs.mkdir(current, { mode: 0o755 }).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== "EEXIST") throw error;
+    });
+    const stats = await fs.lstat(current);
+    if (stats.isSymbolicLink() || !stats.isDirectory()) {
+      throw refuse(rel, `'${segments.slice(0, index + 1).join("/")}' is not a directory`);
+    }
+  }
+}
+
+/**
+ * O_NOFOLLOW only protects the last component. On Linux, /proc tells where the descriptor
+ * really points, which catches a parent directory swapped for a symlink after our lstat.
+ */
+async function assertOpenedFile(handle: FileHandle, workspace: Workspace, rel: WorkspacePath): Promise<Stats> {
+  const opened = await handle.stat();
+  if (!opened.isFile()) throw refuse(rel, "it is not a regular file");
+  if (process.platform !== "linux") return opened;
+  const actual = await fs.readlink(`/proc/self/fd/${handle.fd}`).catch(() => undefined);
+  if (actual !== undefined && actual !== path.join(workspace.realRoot, rel)) {
+    throw refuse(rel, "it changed while being opened (a directory was replaced by a link)");
+  }
+  return opened;
+}
+
+async function assertRootIsDirectory(root: string): Promise<void> {
+  const stats = await lstatIfExists(root);
+  if (!stats || stats.isSymbolicLink() || !stats.isDirectory()) {
+    throw new PatchApplyError(`workspace ${root} is not a directory (symbolic links are refused)`);
+  }
+}
+
+async function lstatIfExists(target: string): Promise<Stats | undefined> {
+  try {
+    return await fs.lstat(target);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw error;
+  }
+}
+
+function assertPatchableSize(rel: WorkspacePath, bytes: number): void {
+  if (bytes <= MAX_PATCHABLE_FILE_BYTES) return;
+  const mib = (bytes / (1024 * 1024)).toFixed(1);
+  throw refuse(rel, `it is ${mib} MiB; apply_patch edits files up to ${MAX_PATCHABLE_FILE_BYTES / (1024 * 1024)} MiB`);
+}
+
+function decodeText(rel: WorkspacePath, bytes: Uint8Array): string {
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    throw refuse(rel, "it is not UTF-8 text");
+  }
+  if (text.includes("\0")) throw refuse(rel, "it looks like a binary file");
+  return text;
+}
+
+function refuse(rel: WorkspacePath, reason: string): PatchApplyError {
+  return new PatchApplyError(`refusing to patch '${rel}': ${reason}`);
+}

@@ -1,0 +1,110 @@
+import { isAbsolute } from "node:path";
+import { SandboxConfigError } from "./errors.js";
+import { detectHostLayout, type HostLayout } from "./host-layout.js";
+import { resolveLimits } from "./limits.js";
+import { SANDBOX_HOME, buildSandboxEnv } from "./sandbox-env.js";
+import type { SandboxOptions } from "./types.js";
+
+export const SANDBOX_WORKSPACE = "/workspace";
+/** The descriptor on which the launcher hands bwrap the contents of /etc/hosts. */
+export const HOSTS_FD = 3;
+// The host's /etc/hosts may name internal machines; the sandbox only needs localhost.
+export const SANDBOX_HOSTS_TEXT = "127.0.0.1 localhost\n::1 localhost\n";
+
+/**
+ * The bwrap arguments (everything before `--`) for a sandbox. Pure given `host`; the
+ * default reads the host layout. Throws SandboxConfigError for unsafe options.
+ * Order matters: bwrap applies mounts in order, so later mounts cover earlier ones.
+ * Needs bubblewrap 0.8 or later (--disable-userns); runSandboxSelfTest checks the version.
+ */
+export function buildBwrapArgs(options: SandboxOptions, host: HostLayout = detectHostLayout()): string[] {
+  const limits = resolveLimits(options.limits);
+  return [
+    ...namespaceArgs(options.network),
+    ...rootArgs(host),
+    ...etcArgs(host, options.network),
+    ...kernelFilesystemArgs(),
+    ...tmpfsArgs("/tmp", limits.tmpfsSizeBytes),
+    ...tmpfsArgs(SANDBOX_HOME, limits.tmpfsSizeBytes),
+    ...workspaceArgs(options),
+    // bwrap's root is a writable tmpfs; freeze it once every mount point exists.
+    "--remount-ro", "/",
+    "--chdir", SANDBOX_WORKSPACE,
+    ...envArgs(buildSandboxEnv(options.env)),
+  ];
+}
+
+function namespaceArgs(network: boolean): string[] {
+  return [
+    "--unshare-all",
+    ...(network ? ["--share-net"] : []),
+    // --unshare-all only *tries* a user namespace; --disable-userns needs one for sure.
+    "--unshare-user",
+    // No nested user namespaces: they would hand the command a fresh set of capabilities.
+    "--disable-userns",
+    "--uid", "0",
+    "--gid", "0",
+    "--hostname", "sandbox",
+    // bwrap started by root keeps every capability inside by default, enough to remount /usr
+    // read-write and write to the host (measured). Nothing inside needs a capability.
+    "--cap-drop", "ALL",
+    "--die-with-parent",
+    // A new session: the command cannot push keystrokes into a terminal (TIOCSTI).
+    "--new-session",
+  ];
+}
+
+function rootArgs(host: HostLayout): string[] {
+  const args = ["--ro-bind", "/usr", "/usr"];
+  for (const [path, entry] of Object.entries(host.rootEntries)) {
+    if (entry.kind === "symlink") args.push("--symlink", entry.target, path);
+    if (entry.kind === "directory") args.push("--ro-bind", path, path);
+  }
+  return args;
+}
+
+function etcArgs(host: HostLayout, network: boolean): string[] {
+  const args = host.etcPaths.flatMap((path) => ["--ro-bind", path, path]);
+  args.push(...host.hiddenPaths.flatMap((path) => ["--tmpfs", path]));
+  args.push("--perms", "0644", "--ro-bind-data", String(HOSTS_FD), "/etc/hosts");
+  // Without a network there is nothing to resolve against.
+  if (network && host.hasResolvConf) args.push("--ro-bind", "/etc/resolv.conf", "/etc/resolv.conf");
+  return args;
+}
+
+function kernelFilesystemArgs(): string[] {
+  return [
+    "--proc", "/proc",
+    // /proc/sys is writable by host root, and a sandbox started by root runs as host root:
+    // it could set kernel.core_pattern and escape (measured: sysctl writes reached the host).
+    "--ro-bind", "/proc/sys", "/proc/sys",
+    "--dev", "/dev",
+  ];
+}
+
+// --size must come right before the --tmpfs it applies to.
+function tmpfsArgs(path: string, sizeBytes: number): string[] {
+  return ["--size", String(sizeBytes), "--tmpfs", path];
+}
+
+function workspaceArgs(options: SandboxOptions): string[] {
+  requireAbsolute("workspace", options.workspace);
+  const args = ["--bind", options.workspace, SANDBOX_WORKSPACE];
+  // After the workspace bind, so that e.g. /workspace/.git can be covered read-only.
+  for (const mount of options.readOnly ?? []) {
+    requireAbsolute("readOnly host path", mount.host);
+    requireAbsolute("readOnly sandbox path", mount.sandbox);
+    args.push("--ro-bind", mount.host, mount.sandbox);
+  }
+  return args;
+}
+
+function envArgs(env: Record<string, string>): string[] {
+  return ["--clearenv", ...Object.entries(env).flatMap(([name, value]) => ["--setenv", name, value])];
+}
+
+function requireAbsolute(what: string, path: string): void {
+  if (!isAbsolute(path) || path.split("/").includes("..")) {
+    throw new SandboxConfigError(`Sandbox ${what} must be an absolute path without "..", got ${JSON.stringify(path)}.`);
+  }
+}

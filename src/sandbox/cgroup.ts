@@ -1,0 +1,119 @@
+import { randomUUID } from "node:crypto";
+import { existsSync } from "node:fs";
+import { chown, mkdir, readFile, rmdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { HostUser, SandboxLimits } from "./types.js";
+
+export const DEFAULT_CGROUP_ROOT = "/sys/fs/cgroup";
+
+/** cgroup v1 controllers and the limit files each one gets. */
+const CONTROLLER_SETTINGS: Record<string, (limits: SandboxLimits) => [file: string, value: number][]> = {
+  pids: (limits) => [["pids.max", limits.maxProcesses]],
+  memory: (limits) => [
+    ["memory.limit_in_bytes", limits.maxMemoryBytes],
+    // Swap would let the sandbox exceed the memory limit; absent when swap accounting is off.
+    ["memory.memsw.limit_in_bytes", limits.maxMemoryBytes],
+  ],
+};
+const REQUIRED_SETTINGS = new Set(["pids.max", "memory.limit_in_bytes"]);
+
+/** Per-run cgroups that bound the sandbox as a whole, unlike rlimits which bind each process. */
+export interface SandboxCgroup {
+  /** The cgroup.procs files the launcher joins before it execs bwrap. */
+  procsFiles: string[];
+  /** Whether the memory controller bounds the sandbox's total memory. */
+  limitsMemory: boolean;
+  /** Kills whatever is left in the cgroups and removes them. Never throws. */
+  destroy(): Promise<void>;
+}
+
+/**
+ * Creates one cgroup per available v1 controller, or undefined when there is none (cgroup v2
+ * hosts, or a read-only /sys/fs/cgroup in a container): then only the rlimits apply.
+ */
+export async function createSandboxCgroup(
+  limits: SandboxLimits,
+  root: string = DEFAULT_CGROUP_ROOT,
+  owner?: HostUser,
+): Promise<SandboxCgroup | undefined> {
+  const name = `codex-bot-${randomUUID()}`;
+  const dirs = new Map<string, string>();
+  for (const [controller, settings] of Object.entries(CONTROLLER_SETTINGS)) {
+    const parent = await ensureParentCgroup(join(root, controller));
+    const dir = parent && join(parent, name);
+    if (dir && (await createLimitedCgroup(dir, settings(limits), owner))) dirs.set(controller, dir);
+  }
+  if (dirs.size === 0) return undefined;
+  return {
+    procsFiles: [...dirs.values()].map((dir) => join(dir, "cgroup.procs")),
+    limitsMemory: dirs.has("memory"),
+    destroy: async () => {
+      await Promise.all([...dirs.values()].map((dir) => emptyAndRemove(dir)));
+    },
+  };
+}
+
+/** `<controller>/codex-bot`, created once; undefined unless `controllerDir` is a mounted cgroup. */
+async function ensureParentCgroup(controllerDir: string): Promise<string | undefined> {
+  // Only a cgroup file system has cgroup.procs; anywhere else mkdir would make plain directories.
+  if (!existsSync(join(controllerDir, "cgroup.procs"))) return undefined;
+  const parent = join(controllerDir, "codex-bot");
+  try {
+    await mkdir(parent);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") return undefined;
+  }
+  return parent;
+}
+
+async function createLimitedCgroup(dir: string, settings: [string, number][], owner?: HostUser): Promise<boolean> {
+  try {
+    await mkdir(dir);
+  } catch {
+    return false;
+  }
+  try {
+    for (const [file, value] of settings) {
+      await writeFile(join(dir, file), String(value)).catch((error: unknown) => {
+        if (REQUIRED_SETTINGS.has(file)) throw error;
+      });
+    }
+    // The launcher runs as `owner` and moves itself in, which needs write access to cgroup.procs.
+    if (owner) await chown(join(dir, "cgroup.procs"), owner.uid, owner.gid);
+    return true;
+  } catch {
+    await rmdir(dir).catch(() => undefined);
+    return false;
+  }
+}
+
+// A cgroup can only be removed once empty. Normally the pid namespace is gone already.
+async function emptyAndRemove(dir: string): Promise<void> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const pids = await readPids(join(dir, "cgroup.procs"));
+    if (pids.length === 0 && (await removeDir(dir))) return;
+    for (const pid of pids) killQuietly(pid);
+    await sleep(20);
+  }
+}
+
+async function removeDir(dir: string): Promise<boolean> {
+  return rmdir(dir).then(
+    () => true,
+    (error: NodeJS.ErrnoException) => error.code === "ENOENT",
+  );
+}
+
+async function readPids(procsFile: string): Promise<number[]> {
+  const text = await readFile(procsFile, "utf8").catch(() => "");
+  return text.split("\n").filter(Boolean).map(Number);
+}
+
+function killQuietly(pid: number): void {
+  try {
+    process.kill(pid, "SIGKILL");
+  } catch {
+    // Already gone.
+  }
+}

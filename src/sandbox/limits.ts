@@ -1,0 +1,36 @@
+import { SandboxConfigError } from "./errors.js";
+import type { SandboxLimits } from "./types.js";
+
+const MIB = 1024 * 1024;
+const GIB = 1024 * MIB;
+
+/**
+ * Defaults for one command. What holds where (measured on Linux 6.x, cgroup v1, bot as root):
+ * - maxProcesses: `ulimit -u` does NOT bind when bwrap runs as host root, because the kernel
+ *   exempts the initial root user from RLIMIT_NPROC whatever namespace it is in; the pids
+ *   cgroup is what holds there. With `hostUser`, `ulimit -u` holds too (but counts every
+ *   process of that host user, across concurrent sandboxes).
+ * - maxFileSizeBytes, maxOpenFiles: rlimits, hold for everyone.
+ * - maxMemoryBytes: the memory cgroup, for the whole sandbox.
+ * - maxVirtualMemoryBytes: `ulimit -v`, applied only when there is no memory cgroup (see
+ *   prelude.ts); it bounds each process, not the sum.
+ */
+export const DEFAULT_SANDBOX_LIMITS: Readonly<SandboxLimits> = Object.freeze({
+  maxProcesses: 512,
+  maxFileSizeBytes: 1 * GIB,
+  maxVirtualMemoryBytes: 8 * GIB,
+  maxOpenFiles: 4096,
+  maxMemoryBytes: 8 * GIB,
+  tmpfsSizeBytes: 1 * GIB,
+});
+
+/** Defaults with `overrides` applied; throws SandboxConfigError for a value that is not a positive integer. */
+export function resolveLimits(overrides: Partial<SandboxLimits> = {}): SandboxLimits {
+  const limits = { ...DEFAULT_SANDBOX_LIMITS, ...overrides };
+  for (const [name, value] of Object.entries(limits)) {
+    if (!Number.isSafeInteger(value) || value <= 0) {
+      throw new SandboxConfigError(`Sandbox limit ${name} must be a positive integer, got ${String(value)}.`);
+    }
+  }
+  return limits;
+}

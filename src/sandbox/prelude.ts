@@ -1,0 +1,44 @@
+import type { SandboxLimits } from "./types.js";
+
+export interface PreludeOptions {
+  /**
+   * Whether to cap each process's address space (`ulimit -v`). Only as a fallback, when no
+   * memory cgroup bounds the sandbox: V8 reserves address space far beyond what it uses, and
+   * Node 20's WebAssembly (which its built-in fetch needs) fails under 8 GiB (measured).
+   */
+  limitVirtualMemory: boolean;
+}
+
+/**
+ * The bash script bwrap runs: it tidies the process state, sets the rlimits, and then execs
+ * `bash -c "$1"`, so the command starts in a fresh shell that cannot undo any of it.
+ */
+export function buildSandboxPrelude(limits: SandboxLimits, options: PreludeOptions): string {
+  return [closeInheritedFds(), setRlimits(limits, options), mergeStderr(), 'exec /bin/bash -c "$1" bash'].join(" ");
+}
+
+// Node marks its own descriptors close-on-exec, but whatever started the bot may have left
+// some open (measured here: a pipe at fd 251), and bwrap passes them all on.
+function closeInheritedFds(): string {
+  return 'for fd in /proc/$$/fd/*; do fd=${fd##*/}; [ "$fd" -gt 2 ] && eval "exec $fd>&-"; done;';
+}
+
+// Without -H or -S, `ulimit` sets the hard limit too, and raising a hard limit needs
+// CAP_SYS_RESOURCE, which the sandbox drops. A failure means the inherited hard limit is
+// already lower, which is stricter: keep it.
+function setRlimits(limits: SandboxLimits, options: PreludeOptions): string {
+  // bash counts -f in 1024-byte blocks and -v in KiB.
+  const settings = [
+    `-u ${limits.maxProcesses}`,
+    `-f ${Math.max(1, Math.floor(limits.maxFileSizeBytes / 1024))}`,
+    `-n ${limits.maxOpenFiles}`,
+  ];
+  if (options.limitVirtualMemory) settings.push(`-v ${Math.max(1, Math.floor(limits.maxVirtualMemoryBytes / 1024))}`);
+  return settings.map((setting) => `ulimit ${setting} 2>/dev/null;`).join(" ");
+}
+
+// One pipe for both streams keeps them in the order they were written; two pipes are read in
+// whatever order the event loop sees them. bwrap's own errors still arrive on stderr.
+function mergeStderr(): string {
+  return "exec 2>&1;";
+}

@@ -1,0 +1,41 @@
+import { SandboxConfigError } from "./errors.js";
+
+export const SANDBOX_HOME = "/home/sandbox";
+
+/** The whole environment a sandboxed command starts with; nothing is inherited from the bot. */
+export const BASE_SANDBOX_ENV: Readonly<Record<string, string>> = Object.freeze({
+  PATH: "/usr/local/bin:/usr/bin:/bin",
+  HOME: SANDBOX_HOME,
+  LANG: "C.UTF-8",
+  CI: "1",
+  TERM: "dumb",
+  TMPDIR: "/tmp",
+  // Git must fail rather than wait for a password nobody will type.
+  GIT_TERMINAL_PROMPT: "0",
+  PAGER: "cat",
+  GIT_PAGER: "cat",
+});
+
+// Names that usually carry credentials, or proxies that could route traffic through an
+// authenticated host service. Refusing them catches a caller forwarding the bot's own env.
+const FORBIDDEN_NAME = /TOKEN|SECRET|KEY|PASSWORD|PRIVATE|CREDENTIAL|^.*_PROXY$/i;
+const VALID_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** The allow-list plus `extra`; throws SandboxConfigError for names that look like secrets. */
+export function buildSandboxEnv(extra: Record<string, string> = {}): Record<string, string> {
+  for (const [name, value] of Object.entries(extra)) {
+    if (!VALID_NAME.test(name)) {
+      throw new SandboxConfigError(`Sandbox env name ${JSON.stringify(name)} is not a valid variable name.`);
+    }
+    if (FORBIDDEN_NAME.test(name)) {
+      throw new SandboxConfigError(
+        `Sandbox env ${name} looks like a secret or proxy setting; untrusted code must never see it. ` +
+          "Rename it if it is harmless, or keep it out of the sandbox.",
+      );
+    }
+    if (value.includes("\0")) {
+      throw new SandboxConfigError(`Sandbox env ${name} contains a NUL byte.`);
+    }
+  }
+  return { ...BASE_SANDBOX_ENV, ...extra };
+}

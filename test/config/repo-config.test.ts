@@ -1,0 +1,43 @@
+import { parseRepoConfig } from "../../src/config/repo-config.js";
+
+describe(".github/codex.yml", () => {
+  test("a missing file means defaults", () => {
+    expect(parseRepoConfig(null)).toEqual({ ok: true, config: { draft_on_failure: true }, warnings: [] });
+  });
+
+  test("setup accepts a command, a multi-line script or a list; empty means none", () => {
+    const one = parseRepoConfig("setup: npm ci\n");
+    const script = parseRepoConfig("setup: |\n  npm ci\n  npm run build\n");
+    const list = parseRepoConfig("setup:\n  - npm ci\n  - ''\n  - make\n");
+    const empty = parseRepoConfig("setup:\n");
+    expect(one.ok && one.config.setup).toEqual(["npm ci"]);
+    expect(script.ok && script.config.setup).toEqual(["npm ci\nnpm run build"]);
+    expect(list.ok && list.config.setup).toEqual(["npm ci", "make"]);
+    expect(empty.ok && empty.config.setup).toEqual([]);
+  });
+
+  test("all settings parse", () => {
+    const result = parseRepoConfig("label: ai\ntest: npm test\nmodel: o4\nmax_turns: 20\ntimeout_minutes: 10\ninstructions: Be brief.\ndraft_on_failure: false\n");
+    expect(result).toEqual({ ok: true, warnings: [], config: { label: "ai", test: "npm test", model: "o4", max_turns: 20, timeout_minutes: 10, instructions: "Be brief.", draft_on_failure: false } });
+  });
+
+  test("unknown keys warn but do not fail", () => {
+    const result = parseRepoConfig("test: make test\nreview:\n  auto: true\n");
+    expect(result).toEqual({ ok: true, config: { test: "make test", draft_on_failure: true }, warnings: ["unknown setting `review` ignored"] });
+  });
+
+  test("bad values name the key", () => {
+    const result = parseRepoConfig("max_turns: -3\ntimeout_minutes: soon\ntest: 5\n");
+    expect(result.ok).toBe(false);
+    const errors = result.ok ? "" : result.errors.join("\n");
+    expect(errors).toMatch(/`max_turns`/);
+    expect(errors).toMatch(/`timeout_minutes`/);
+    expect(errors).toMatch(/`test`/);
+  });
+
+  test("broken YAML and non-mappings are errors; the raw label survives for the handler", () => {
+    expect(parseRepoConfig("test: [unclosed\n")).toMatchObject({ ok: false, errors: [expect.stringMatching(/not valid YAML/)] });
+    expect(parseRepoConfig("- a\n- b\n")).toMatchObject({ ok: false, errors: [expect.stringMatching(/mapping/)] });
+    expect(parseRepoConfig("label: robo\nmax_turns: x\n")).toMatchObject({ ok: false, rawLabel: "robo" });
+  });
+});

@@ -1,0 +1,34 @@
+import { ConfigError, readServerConfig } from "../../src/config/server-config.js";
+
+describe("server config from the environment", () => {
+  test("defaults apply when only the required settings are given", () => {
+    const config = readServerConfig({ APP_ID: "123", WEBHOOK_SECRET: "s", OPENAI_API_KEY: "sk-x" });
+    expect(config).toMatchObject({ CODEX_MODEL: "gpt-5.4", CODEX_MODEL_API: "responses", CODEX_DATA_DIR: "./.data", CODEX_CONCURRENCY: 2, CODEX_LABEL: "codex", githubHost: "github.com" });
+  });
+
+  test("every problem is reported at once, naming the variable", () => {
+    let error: unknown;
+    try {
+      readServerConfig({ APP_ID: "abc", CODEX_CONCURRENCY: "0", CODEX_MODEL_API: "soap", OPENAI_BASE_URL: "not a url" });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.join("\n");
+    for (const name of ["APP_ID", "CODEX_CONCURRENCY", "CODEX_MODEL_API", "OPENAI_BASE_URL", "WEBHOOK_SECRET"]) expect(problems).toContain(name);
+  });
+
+  test("an API key is required unless a base URL points at a keyless server", () => {
+    expect(() => readServerConfig({ APP_ID: "1", WEBHOOK_SECRET: "s" })).toThrow(/OPENAI_API_KEY/);
+    expect(readServerConfig({ APP_ID: "1", WEBHOOK_SECRET: "s", OPENAI_BASE_URL: "http://localhost:11434/v1", CODEX_MODEL_API: "chat" }).CODEX_MODEL_API).toBe("chat");
+  });
+
+  test("without APP_ID nothing is required (Probot shows its setup page)", () => {
+    expect(readServerConfig({}).APP_ID).toBeUndefined();
+  });
+
+  test("GitHub Enterprise Server host sets the noreply host", () => {
+    expect(readServerConfig({ GHE_HOST: "github.example.com:8443", GHE_PROTOCOL: "http" }).githubHost).toBe("github.example.com");
+    expect(() => readServerConfig({ GHE_HOST: "https://github.example.com" })).toThrow(/GHE_HOST/);
+  });
+});
