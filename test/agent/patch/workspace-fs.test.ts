@@ -1,0 +1,63 @@
+import { readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { PatchApplyError } from "../../../src/agent/patch/errors.js";
+import { openWorkspace, readWorkspaceFile, writeWorkspaceFile } from "../../../src/agent/patch/workspace-fs.js";
+import { toWorkspacePath } from "../../../src/agent/patch/workspace-path.js";
+import { createTempDirs, type TempDirs } from "./tree-helpers.js";
+
+let dirs: TempDirs;
+beforeEach(async () => {
+  dirs = await createTempDirs();
+  await writeFile(path.join(dirs.workspace, "a.txt"), "original\n");
+});
+afterEach(async () => {
+  await dirs.cleanup();
+});
+
+// A parent directory swapped for a symlink between our lstat and open() makes the opened
+// descriptor point somewhere else. We cannot win that race on demand in a test, so we show
+// the check by telling the code the workspace lives elsewhere: the descriptor then points
+// "outside", exactly as it would after a swap.
+const linuxOnly = process.platform === "linux" ? test : test.skip;
+
+linuxOnly("a descriptor that points outside the workspace is refused before anything is written", async () => {
+  const workspace = { ...(await openWorkspace(dirs.workspace)), realRoot: dirs.outside };
+  const rel = toWorkspacePath("a.txt");
+  await expect(writeWorkspaceFile(workspace, rel, "pwned\n")).rejects.toThrow(
+    new PatchApplyError("refusing to patch 'a.txt': it changed while being opened (a directory was replaced by a link)"),
+  );
+  await expect(readWorkspaceFile(workspace, rel)).rejects.toThrow(/it changed while being opened/);
+  expect(await readFile(path.join(dirs.workspace, "a.txt"), "utf8")).toBe("original\n");
+});
+
+test("writes go through when the descriptor is where it should be", async () => {
+  const workspace = await openWorkspace(dirs.workspace);
+  await writeWorkspaceFile(workspace, toWorkspacePath("a.txt"), "new\n");
+  expect(await readWorkspaceFile(workspace, toWorkspacePath("a.txt"))).toEqual({ text: "new\n", mode: expect.any(Number) });
+});
+
+describe("toWorkspacePath", () => {
+  test.each([
+    ["./src//app.py", "src/app.py"],
+    ["src/./app.py", "src/app.py"],
+    ["docs/.github/x.yml", "docs/.github/x.yml"],
+    [".gitignore", ".gitignore"],
+  ])("'%s' becomes '%s'", (raw, expected) => {
+    expect(toWorkspacePath(raw)).toBe(expected);
+  });
+
+  test.each([
+    ["/etc/passwd", "absolute paths are not allowed"],
+    ["C:/Windows/x", "absolute paths are not allowed"],
+    ["~/.bashrc", "absolute paths are not allowed"],
+    ["src\\..\\..\\x", "use '/' to separate directories"],
+    ["a\0b", "it contains a NUL byte"],
+    ["./", "it names no file"],
+    ["a/../b", "'..' is not allowed"],
+    [".git", "'.git' is managed by the host"],
+    ["vendor/lib/.Git/HEAD", "'.git' is managed by the host"],
+  ])("'%s' is refused: %s", (raw, reason) => {
+    expect(() => toWorkspacePath(raw)).toThrow(PatchApplyError);
+    expect(() => toWorkspacePath(raw)).toThrow(reason);
+  });
+});
