@@ -50,12 +50,14 @@ export async function runAgent(run: AgentRun): Promise<AgentOutcome> {
     const spent = spentBudget(run.budgets, turns, startedAt, usage);
     if (spent) return stop(spent);
     let turn;
+    const deadline = AbortSignal.timeout(Math.max(1, run.budgets.wallTimeMs - (Date.now() - startedAt)));
     try {
-      turn = await run.model.complete({ instructions: run.instructions, items, tools: specs }, AbortSignal.any([signal, AbortSignal.timeout(run.budgets.wallTimeMs - (Date.now() - startedAt))]));
+      turn = await run.model.complete({ instructions: run.instructions, items, tools: specs }, AbortSignal.any([signal, deadline]));
     } catch (error) {
+      // Decide from our own signals: the SDK reports an abort as one of its errors.
       if (signal.aborted) return stop("cancelled");
+      if (deadline.aborted) return stop("timeout");
       if (error instanceof ModelError) return stop("model_error", error.message);
-      if ((error as Error).name === "TimeoutError" || (error as Error).name === "AbortError") return stop("timeout");
       throw error;
     }
     turns += 1;

@@ -1,0 +1,65 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pino } from "pino";
+import { ProbotOctokit } from "probot";
+import { createModelClient } from "../../src/agent/model-client.js";
+import { readServerConfig } from "../../src/config/server-config.js";
+import type { Octokit } from "../../src/github/types.js";
+import { createSandbox } from "../../src/sandbox/index.js";
+import { createCodeTaskRunner } from "../../src/tasks/run-code-task.js";
+import type { RunnerDeps, SandboxHealth } from "../../src/tasks/runner-deps.js";
+import { TaskStore } from "../../src/tasks/task-store.js";
+import type { TaskRecord } from "../../src/tasks/task-types.js";
+import type { FakeGitHub } from "../fakes/fake-github.js";
+import type { ScriptedModel } from "../fakes/fake-openai.js";
+
+const TestOctokit = ProbotOctokit.defaults((options: object) => ({ ...options, retry: { enabled: false }, throttle: { enabled: false } }));
+
+export interface Harness {
+  store: TaskStore;
+  dataDir: string;
+  run(task: TaskRecord): Promise<void>;
+  enqueue(owner: string, repo: string, cloneUrl: string, issue: { number: number; title: string; body: string }): TaskRecord;
+  close(): Promise<void>;
+}
+
+/**
+ * The code-task runner with every real part (git, bubblewrap, SQLite, the OpenAI SDK) and only
+ * GitHub and the model replaced by local fakes, without the HTTP server around it.
+ */
+export async function createRunnerHarness(fake: FakeGitHub, model: ScriptedModel, overrides: Partial<RunnerDeps> = {}): Promise<Harness> {
+  const dataDir = await mkdtemp(join(tmpdir(), "codex-runner-"));
+  const store = new TaskStore(join(dataDir, "codex.db"));
+  const config = readServerConfig({ CODEX_DATA_DIR: dataDir, CODEX_COMMAND_TIMEOUT_SECONDS: "60" });
+  const health: SandboxHealth = { ok: true };
+  const deps: RunnerDeps = {
+    store,
+    config,
+    log: pino({ level: "silent" }),
+    installationOctokit: async () => new TestOctokit({ auth: { token: fake.issueToken() }, baseUrl: fake.apiUrl }) as unknown as Octokit,
+    installationToken: async () => fake.issueToken(),
+    botIdentity: async () => ({ name: "codex-bot[bot]", email: "1+codex-bot[bot]@users.noreply.github.com" }),
+    sandboxHealth: () => health,
+    createSandbox,
+    createModel: (name) => createModelClient({ api: "responses", model: name, baseURL: model.url, apiKey: "sk-test" }),
+    logUrl: (logId) => `http://bot.test/codex/logs/${logId}`,
+    configuredSecrets: ["sk-test-configured-secret"],
+    ...overrides,
+  };
+  const run = createCodeTaskRunner(deps);
+  return {
+    store,
+    dataDir,
+    run: (task) => run(store.claimNext() ?? task),
+    enqueue: (owner, repo, cloneUrl, issue) =>
+      store.enqueue({
+        kind: "code", installationId: 1, owner, repo, number: issue.number,
+        request: { trigger: "label", issueTitle: issue.title, instruction: issue.body, issueBody: issue.body, sender: { login: "maintainer", id: 7 }, cloneUrl, defaultBranch: "main", htmlUrl: "" },
+      })!,
+    async close() {
+      store.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
