@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { run } from "probot";
 import { pino } from "pino";
 import { codexBot } from "./app.js";
@@ -5,6 +6,8 @@ import { ConfigError, readServerConfig } from "./config/server-config.js";
 
 /** `npm start`: validate the environment, then hand over to Probot (which shows its setup page when APP_ID is unset). */
 try {
+  // Probot's setup page writes the new app's credentials to .env; read it before validating.
+  if (existsSync(".env")) process.loadEnvFile(".env");
   const config = readServerConfig(process.env);
   await run(codexBot(config));
 } catch (error) {
