@@ -114,7 +114,11 @@ describe("label an issue, get a tested pull request (real server process)", () =
     fake.addIssue(OWNER, "widgets", { number: 12, title: "Date parsing drops the timezone", body: "`parseDate` loses the +02:00.", user: "reporter" });
     const running = await boot(successfulRun());
 
-    const reply = await sendWebhook({ url: running.url, secret: SECRET, name: "issues", payload: labeledPayload(fake, "widgets", repo.cloneUrl, { number: 12, title: "Date parsing drops the timezone", body: "`parseDate` loses the +02:00." }) });
+    const payload = labeledPayload(fake, "widgets", repo.cloneUrl, { number: 12, title: "Date parsing drops the timezone", body: "`parseDate` loses the +02:00." });
+    // A delivery signed with the wrong secret is rejected and starts nothing.
+    const forged = await sendWebhook({ url: running.url, secret: "wrong-secret", name: "issues", payload });
+    expect(forged.status).toBe(400);
+    const reply = await sendWebhook({ url: running.url, secret: SECRET, name: "issues", payload });
     expect(reply.status).toBe(200);
     // The webhook is answered before the work is done: nothing is pushed yet.
     expect(Object.keys(await fake.branches(OWNER, "widgets"))).toEqual(["main"]);
@@ -133,6 +137,7 @@ describe("label an issue, get a tested pull request (real server process)", () =
       const mine = fake.comments(OWNER, "widgets", 12).filter((c) => c.user === "codex-bot[bot]");
       return mine.length === 1 && mine[0]!.body.includes("Opened #13") ? mine : undefined;
     });
+    expect(status[0]!.body).toContain("Read the parser");
     expect(status[0]!.body).toMatch(/\[log\]\(http:\/\/127\.0\.0\.1:\d+\/codex\/logs\/[0-9a-f]{32}\)/);
     expect(fake.reactions(OWNER, "widgets").map((r) => r.content)).toContain("eyes");
 
