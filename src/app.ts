@@ -7,17 +7,21 @@ import { handleIssueLabeled } from "./handlers/issue-labeled.js";
 import { createSandbox, runSandboxSelfTest } from "./sandbox/index.js";
 import { createRoutes } from "./server/routes.js";
 import { createCodeTaskRunner } from "./tasks/run-code-task.js";
-import type { SandboxHealth } from "./tasks/runner-deps.js";
+import type { RunnerDeps, SandboxHealth } from "./tasks/runner-deps.js";
 import { TaskStore } from "./tasks/task-store.js";
 import { TaskWorker } from "./tasks/task-worker.js";
-import { resolveBotIdentity } from "./github/bot-identity.js";
+import { resolveBotIdentity, resolveBotLogin } from "./github/bot-identity.js";
+import { handleIssueComment } from "./handlers/issue-comment.js";
+import { handlePullRequest, REVIEWED_ACTIONS } from "./handlers/pull-request.js";
+import { createReviewTaskRunner } from "./tasks/run-review-task.js";
+import { dispatchByKind } from "./tasks/task-worker.js";
 
 /** The Probot app: wiring only. Handlers enqueue; the worker runs tasks. */
 export function codexBot(config: ServerConfig) {
   return async (app: Probot, { addHandler }: ApplicationFunctionOptions): Promise<void> => {
     const store = new TaskStore(join(config.CODEX_DATA_DIR, "codex.db"));
     let health: SandboxHealth = { ok: false, reason: "the sandbox self-test has not finished yet" };
-    const runCodeTask = createCodeTaskRunner({
+    const deps: RunnerDeps = {
       store,
       config,
       log: app.log,
@@ -29,10 +33,15 @@ export function codexBot(config: ServerConfig) {
       createModel: (model) => createModelClient({ api: config.CODEX_MODEL_API, model, baseURL: config.OPENAI_BASE_URL, apiKey: config.OPENAI_API_KEY }),
       logUrl: (logId) => (config.CODEX_PUBLIC_URL ? `${config.CODEX_PUBLIC_URL.replace(/\/$/, "")}/codex/logs/${logId}` : undefined),
       configuredSecrets: [config.OPENAI_API_KEY, config.WEBHOOK_SECRET].filter((s): s is string => Boolean(s)),
-    });
-    const worker = new TaskWorker(store, runCodeTask, config.CODEX_CONCURRENCY, app.log);
+    };
+    const runTask = dispatchByKind({ code: createCodeTaskRunner(deps), review: createReviewTaskRunner(deps) });
+    const worker = new TaskWorker(store, runTask, config.CODEX_CONCURRENCY, app.log);
+    const handlerDeps = { store, poke: () => worker.poke(), defaultLabel: config.CODEX_LABEL };
+    const botLogin = resolveBotLogin(app);
 
-    app.on("issues.labeled", handleIssueLabeled({ store, poke: () => worker.poke(), defaultLabel: config.CODEX_LABEL }));
+    app.on("issues.labeled", handleIssueLabeled(handlerDeps));
+    app.on([...REVIEWED_ACTIONS], handlePullRequest({ ...handlerDeps, botLogin }));
+    app.on("issue_comment.created", handleIssueComment({ ...handlerDeps, botLogin, mention: config.CODEX_MENTION.replace(/^@/, "") }));
     addHandler(createRoutes(config.CODEX_DATA_DIR, store, () => health));
 
     const recovered = store.recoverInterrupted();

@@ -1,5 +1,5 @@
 import { type Budgets, spentBudget, type StopReason, type Usage } from "./budgets.js";
-import { ModelError, type ConversationItem, type ModelClient, type ToolCall } from "./conversation.js";
+import { ModelError, type ConversationItem, type ModelClient, type ResponseFormat, type ToolCall } from "./conversation.js";
 import { runToolCall, toToolSpec, type Tool } from "./tools/tool.js";
 
 export interface AgentRun {
@@ -8,6 +8,10 @@ export interface AgentRun {
   tools: readonly Tool[];
   model: ModelClient;
   budgets: Budgets;
+  /** The final answer's JSON Schema (structured output), e.g. for reviews. */
+  responseFormat?: ResponseFormat;
+  /** A transcript to continue (e.g. a repair request after an unusable answer); `task` is appended to it. */
+  history?: ConversationItem[];
   /** Every step, for the task log. */
   onEvent?: (event: AgentEvent) => void;
   signal?: AbortSignal;
@@ -26,6 +30,8 @@ export interface AgentOutcome {
   usage: Usage;
   /** Set when the model endpoint failed (after the SDK's retries). */
   error?: string;
+  /** The whole transcript, to continue from. */
+  items: ConversationItem[];
 }
 
 /**
@@ -34,7 +40,7 @@ export interface AgentOutcome {
  */
 export async function runAgent(run: AgentRun): Promise<AgentOutcome> {
   const startedAt = Date.now();
-  const items: ConversationItem[] = [{ type: "user", text: run.task }];
+  const items: ConversationItem[] = [...(run.history ?? []), { type: "user", text: run.task }];
   const specs = run.tools.map(toToolSpec);
   const usage: Usage = { inputTokens: 0, outputTokens: 0 };
   const signal = run.signal ?? new AbortController().signal;
@@ -42,7 +48,7 @@ export async function runAgent(run: AgentRun): Promise<AgentOutcome> {
   let finalText = "";
   const stop = (stopReason: StopReason, error?: string): AgentOutcome => {
     run.onEvent?.({ type: "stopped", reason: stopReason, detail: error });
-    return { stopReason, finalText, turns, usage, ...(error ? { error } : {}) };
+    return { stopReason, finalText, turns, usage, items, ...(error ? { error } : {}) };
   };
 
   for (;;) {
@@ -52,7 +58,7 @@ export async function runAgent(run: AgentRun): Promise<AgentOutcome> {
     let turn;
     const deadline = AbortSignal.timeout(Math.max(1, run.budgets.wallTimeMs - (Date.now() - startedAt)));
     try {
-      turn = await run.model.complete({ instructions: run.instructions, items, tools: specs }, AbortSignal.any([signal, deadline]));
+      turn = await run.model.complete({ instructions: run.instructions, items, tools: specs, ...(run.responseFormat ? { responseFormat: run.responseFormat } : {}) }, AbortSignal.any([signal, deadline]));
     } catch (error) {
       // Decide from our own signals: the SDK reports an abort as one of its errors.
       if (signal.aborted) return stop("cancelled");

@@ -26,10 +26,17 @@ export interface ModelTurn {
   native?: unknown[];
 }
 
+/** A JSON Schema the final answer must follow (structured output), where the endpoint supports it. */
+export interface ResponseFormat {
+  name: string;
+  schema: Record<string, unknown>;
+}
+
 export interface ModelRequest {
   instructions: string;
   items: ConversationItem[];
   tools: ToolSpec[];
+  responseFormat?: ResponseFormat;
 }
 
 /** One call to the model. Errors the SDK could not retry away are thrown as ModelError. */

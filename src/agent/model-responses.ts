@@ -1,19 +1,22 @@
 import type OpenAI from "openai";
 import type { ResponseInputItem, ResponseOutputItem } from "openai/resources/responses/responses";
 import type { ConversationItem, ModelClient, ModelTurn, ToolCall } from "./conversation.js";
-import { toModelError } from "./model-error.js";
+import { StructuredOutputSupport, toModelError } from "./model-error.js";
 
 /**
  * The Responses API, stateless (`store: false`): the whole transcript is sent each turn, so a
  * task can resume on another process and no conversation is kept by the provider.
  */
 export function createResponsesClient(openai: OpenAI, model: string): ModelClient {
+  const formats = new StructuredOutputSupport();
   return {
     model,
     async complete(request, signal): Promise<ModelTurn> {
       try {
-        const response = await openai.responses.create(
+        const format = formats.use(request.responseFormat);
+        const response = await formats.attempt(Boolean(format), (withFormat) => openai.responses.create(
           {
+            ...(withFormat && format ? { text: { format: { type: "json_schema", name: format.name, schema: format.schema, strict: true } } } : {}),
             model,
             instructions: request.instructions,
             input: request.items.flatMap(toInput),
@@ -21,7 +24,7 @@ export function createResponsesClient(openai: OpenAI, model: string): ModelClien
             store: false,
           },
           { signal },
-        );
+        ));
         const toolCalls: ToolCall[] = [];
         for (const item of response.output) {
           if (item.type === "function_call") toolCalls.push({ id: item.call_id, name: item.name, arguments: item.arguments });

@@ -9,6 +9,31 @@ const commandList = z
   .transform((v) => (v === null ? [] : Array.isArray(v) ? v : [v]))
   .transform((list) => list.map((c) => c.trim()).filter((c) => c.length > 0));
 
+/** "P1", "p1" or 1 → 1. */
+const priority = z
+  .union([z.number().int().min(0).max(3), z.string().regex(/^[Pp]?[0-3]$/, "must be P0, P1, P2 or P3")])
+  .transform((v) => (typeof v === "number" ? v : Number(v.replace(/^[Pp]/, ""))) as 0 | 1 | 2 | 3);
+
+const globList = z.union([z.string(), z.array(z.string())]).transform((v) => (Array.isArray(v) ? v : [v]));
+
+const reviewSchema = z
+  .object({
+    auto: z.boolean().default(true),
+    drafts: z.boolean().default(false),
+    bot_prs: z.boolean().default(true),
+    paths: globList.default([]),
+    ignore_paths: globList.default([]),
+    branches: globList.default([]),
+    skip_authors: z.array(z.string()).default(["dependabot[bot]", "renovate[bot]"]),
+    min_priority: priority.default(1),
+    max_comments: z.number().int().min(0).max(50).default(5),
+    instructions: z.string().optional(),
+    block_on: z.union([priority, z.null()]).default(null),
+  })
+  .strict();
+
+export type ReviewConfig = z.infer<typeof reviewSchema>;
+
 const repoConfigShape = {
   label: z.string().min(1).optional(),
   setup: commandList.optional(),
@@ -18,6 +43,8 @@ const repoConfigShape = {
   timeout_minutes: z.number().int().positive().max(24 * 60).optional(),
   instructions: z.string().optional(),
   draft_on_failure: z.boolean().default(true),
+  allow_workflow_changes: z.boolean().default(false),
+  review: reviewSchema.default(reviewSchema.parse({})),
 };
 
 const repoConfigSchema = z.object(repoConfigShape).strip();

@@ -18,6 +18,7 @@ const serverConfigSchema = z
     CODEX_DATA_DIR: z.string().min(1).default("./.data"),
     CODEX_CONCURRENCY: positiveInt(2),
     CODEX_LABEL: z.string().min(1).default("codex"),
+    CODEX_MENTION: z.string().regex(/^@?[\w-]+$/, "must be a handle such as codex").default("codex"),
     CODEX_PUBLIC_URL: z.url("must be the URL where this server is reachable, e.g. https://codex.example.com").optional(),
     CODEX_MAX_TURNS: positiveInt(60),
     CODEX_TIMEOUT_MINUTES: positiveInt(30),

@@ -6,6 +6,19 @@ import type { Octokit } from "./types.js";
  * The app's commit identity, `<slug>[bot]` with its noreply address, so commits show as made
  * by the app. Looked up once (the slug and the bot user's id never change) and then cached.
  */
+/** The app's bot login (`<slug>[bot]`), looked up once with the app's JWT. */
+export function resolveBotLogin(app: Probot): () => Promise<string> {
+  let cached: Promise<string> | undefined;
+  return () => {
+    cached ??= (async () => {
+      const { data } = await (await app.auth()).rest.apps.getAuthenticated();
+      return `${data?.slug ?? "codex-bot"}[bot]`;
+    })();
+    cached.catch(() => (cached = undefined));
+    return cached;
+  };
+}
+
 export function resolveBotIdentity(app: Probot, githubHost: string): (installationOctokit: Octokit) => Promise<Identity> {
   let cached: Promise<Identity> | undefined;
   return (installationOctokit) => {

@@ -27,3 +27,5 @@ export { parseFilePatch } from "./parse-hunks.js";
 export { formatLocation, priorityBadge, renderCommentBody, type CommentBodyOptions } from "./render-comment.js";
 export { renderReviewBody, type ReviewBodyInput } from "./render-review.js";
 export { compareFindings, DEFAULT_SELECT_OPTIONS, isDuplicate, selectFindings, type Selection, type SelectOptions } from "./select-findings.js";
+export { extractReviewGuidelines, guidelinesForFiles, type ScopedGuidelines } from "./review-guidelines.js";
+export { groupFilesForReview, renderFileDiff, type FileGroups } from "./group-files.js";

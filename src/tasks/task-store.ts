@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { randomBytes, randomUUID } from "node:crypto";
-import type { CodeTaskRequest, TaskRecord, TaskStatus } from "./task-types.js";
+import type { TaskRecord, TaskRequest, TaskStatus } from "./task-types.js";
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS deliveries (
@@ -26,6 +26,14 @@ CREATE TABLE IF NOT EXISTS tasks (
   created_at INTEGER NOT NULL,
   updated_at INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS review_state (
+  owner TEXT NOT NULL,
+  repo TEXT NOT NULL,
+  number INTEGER NOT NULL,
+  head_sha TEXT NOT NULL,
+  findings TEXT NOT NULL,
+  PRIMARY KEY (owner, repo, number)
+);
 CREATE INDEX IF NOT EXISTS tasks_by_status ON tasks (status, created_at);
 CREATE INDEX IF NOT EXISTS tasks_by_target ON tasks (owner, repo, number, status);
 `;
@@ -33,27 +41,41 @@ CREATE INDEX IF NOT EXISTS tasks_by_target ON tasks (owner, repo, number, status
 /** A task left running by a process that died is retried this many times before it fails. */
 export const MAX_ATTEMPTS = 3;
 
+export interface ReviewState {
+  headSha: string;
+  findings: { path: string; priority: number; title: string; fingerprint: string }[];
+}
+
 export type EnqueueInput = Pick<TaskRecord, "kind" | "installationId" | "owner" | "repo" | "number" | "request">;
+
+export interface EnqueueOptions {
+  /**
+   * Replace a task of the same kind still waiting for this issue or PR (a newer push makes a
+   * queued review of the older head pointless) and queue even while one is running; the claim
+   * order keeps them one at a time.
+   */
+  replaceQueued?: boolean;
+}
 
 type Row = Record<string, string | number | null>;
 
 function toRecord(row: Row): TaskRecord {
   return {
     id: String(row.id),
-    kind: row.kind as TaskRecord["kind"],
+    kind: row.kind,
     status: row.status as TaskStatus,
     installationId: Number(row.installation_id),
     owner: String(row.owner),
     repo: String(row.repo),
     number: Number(row.number),
-    request: JSON.parse(String(row.request)) as CodeTaskRequest,
+    request: JSON.parse(String(row.request)) as TaskRequest,
     attempts: Number(row.attempts),
     statusCommentId: row.status_comment_id === null ? null : Number(row.status_comment_id),
     prNumber: row.pr_number === null ? null : Number(row.pr_number),
     logId: String(row.log_id),
     summary: row.summary === null ? null : String(row.summary),
     createdAt: Number(row.created_at),
-  };
+  } as TaskRecord;
 }
 
 /**
@@ -79,11 +101,11 @@ export class TaskStore {
    * Records the delivery and queues its task in one transaction, so a failure before this point
    * leaves the delivery unrecorded and a redelivery can still start the work.
    */
-  enqueueForDelivery(deliveryId: string, input: EnqueueInput): TaskRecord | null {
+  enqueueForDelivery(deliveryId: string, input: EnqueueInput, options: EnqueueOptions = {}): TaskRecord | null {
     this.#db.exec("BEGIN IMMEDIATE");
     try {
       const fresh = this.#db.prepare("INSERT OR IGNORE INTO deliveries (id, received_at) VALUES (?, ?)").run(deliveryId, Date.now()).changes === 1;
-      const task = fresh ? this.enqueue(input) : null;
+      const task = fresh ? this.enqueue(input, options) : null;
       this.#db.exec("COMMIT");
       return task;
     } catch (error) {
@@ -93,14 +115,20 @@ export class TaskStore {
   }
 
   /** Queues a task unless one is already queued or running for the same issue; returns it or null. */
-  enqueue(input: EnqueueInput): TaskRecord | null {
+  enqueue(input: EnqueueInput, options: EnqueueOptions = {}): TaskRecord | null {
     const now = Date.now();
     const id = randomUUID();
+    if (options.replaceQueued) {
+      this.#db
+        .prepare("UPDATE tasks SET status = 'cancelled', summary = 'replaced by a newer request', updated_at = ? WHERE owner = ? AND repo = ? AND number = ? AND kind = ? AND status = 'queued'")
+        .run(now, input.owner, input.repo, input.number, input.kind);
+    }
+    const blocking = options.replaceQueued ? "('queued')" : "('queued', 'running')";
     const result = this.#db
       .prepare(
         `INSERT INTO tasks (id, kind, status, installation_id, owner, repo, number, request, log_id, created_at, updated_at)
          SELECT ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?
-         WHERE NOT EXISTS (SELECT 1 FROM tasks WHERE owner = ? AND repo = ? AND number = ? AND kind = ? AND status IN ('queued', 'running'))`,
+         WHERE NOT EXISTS (SELECT 1 FROM tasks WHERE owner = ? AND repo = ? AND number = ? AND kind = ? AND status IN ${blocking})`,
       )
       .run(id, input.kind, input.installationId, input.owner, input.repo, input.number, JSON.stringify(input.request),
         randomBytes(16).toString("hex"), now, now, input.owner, input.repo, input.number, input.kind);
@@ -155,6 +183,18 @@ export class TaskStore {
 
   finish(id: string, status: Exclude<TaskStatus, "queued" | "running">, summary: string): void {
     this.#db.prepare("UPDATE tasks SET status = ?, summary = ?, updated_at = ? WHERE id = ?").run(status, summary, Date.now(), id);
+  }
+
+  /** What the last review of a pull request found at its head, for the merge gate across pushes. */
+  getReviewState(owner: string, repo: string, number: number): ReviewState | null {
+    const row = this.#db.prepare("SELECT head_sha, findings FROM review_state WHERE owner = ? AND repo = ? AND number = ?").get(owner, repo, number) as Row | undefined;
+    return row ? { headSha: String(row.head_sha), findings: JSON.parse(String(row.findings)) as ReviewState["findings"] } : null;
+  }
+
+  setReviewState(owner: string, repo: string, number: number, state: ReviewState): void {
+    this.#db
+      .prepare("INSERT INTO review_state (owner, repo, number, head_sha, findings) VALUES (?, ?, ?, ?, ?) ON CONFLICT (owner, repo, number) DO UPDATE SET head_sha = excluded.head_sha, findings = excluded.findings")
+      .run(owner, repo, number, state.headSha, JSON.stringify(state.findings));
   }
 
   countByStatus(status: TaskStatus): number {

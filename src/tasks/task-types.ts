@@ -1,5 +1,5 @@
-export type TaskKind = "code";
-export type TaskStatus = "queued" | "running" | "succeeded" | "failed" | "refused";
+export type TaskKind = "code" | "review";
+export type TaskStatus = "queued" | "running" | "succeeded" | "failed" | "refused" | "cancelled";
 
 /** Everything a code task needs from the webhook, captured when it is queued (it may run after a restart). */
 export interface CodeTaskRequest {
@@ -14,15 +14,29 @@ export interface CodeTaskRequest {
   htmlUrl: string;
 }
 
-export interface TaskRecord {
+/** A pull request review, captured when it is queued. */
+export interface ReviewTaskRequest {
+  trigger: "pull_request" | "command";
+  /** The webhook action (opened, synchronize, ...) or "command". */
+  action: string;
+  headSha: string;
+  baseRef: string;
+  /** The base repository's clone URL; the head is fetched from `refs/pull/<n>/head`, which also covers forks. */
+  cloneUrl: string;
+  /** Extra focus from `@codex review <focus>`. */
+  focus?: string;
+  sender: { login: string; id: number };
+}
+
+export type TaskRequest = CodeTaskRequest | ReviewTaskRequest;
+
+interface TaskBase {
   id: string;
-  kind: TaskKind;
   status: TaskStatus;
   installationId: number;
   owner: string;
   repo: string;
   number: number;
-  request: CodeTaskRequest;
   attempts: number;
   statusCommentId: number | null;
   prNumber: number | null;
@@ -31,3 +45,7 @@ export interface TaskRecord {
   summary: string | null;
   createdAt: number;
 }
+
+export type CodeTask = TaskBase & { kind: "code"; request: CodeTaskRequest };
+export type ReviewTask = TaskBase & { kind: "review"; request: ReviewTaskRequest };
+export type TaskRecord = CodeTask | ReviewTask;

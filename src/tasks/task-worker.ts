@@ -2,7 +2,14 @@ import type { Logger } from "pino";
 import type { TaskStore } from "./task-store.js";
 import type { TaskRecord } from "./task-types.js";
 
+import type { CodeTask, ReviewTask } from "./task-types.js";
+
 export type TaskRunner = (task: TaskRecord) => Promise<void>;
+
+/** One runner per kind of task; the worker picks by `task.kind`. */
+export function dispatchByKind(runners: { code: (task: CodeTask) => Promise<void>; review: (task: ReviewTask) => Promise<void> }): TaskRunner {
+  return (task) => (task.kind === "code" ? runners.code(task) : runners.review(task));
+}
 
 /**
  * Drains the SQLite queue with at most `concurrency` tasks at once. `poke()` after an enqueue

@@ -1,8 +1,14 @@
 import { parseRepoConfig } from "../../src/config/repo-config.js";
 
+const REVIEW_DEFAULTS = {
+  auto: true, drafts: false, bot_prs: true, paths: [], ignore_paths: [], branches: [],
+  skip_authors: ["dependabot[bot]", "renovate[bot]"], min_priority: 1, max_comments: 5, block_on: null,
+};
+const DEFAULTS = { draft_on_failure: true, allow_workflow_changes: false, review: REVIEW_DEFAULTS };
+
 describe(".github/codex.yml", () => {
   test("a missing file means defaults", () => {
-    expect(parseRepoConfig(null)).toEqual({ ok: true, config: { draft_on_failure: true }, warnings: [] });
+    expect(parseRepoConfig(null)).toEqual({ ok: true, config: DEFAULTS, warnings: [] });
   });
 
   test("setup accepts a command, a multi-line script or a list; empty means none", () => {
@@ -18,12 +24,19 @@ describe(".github/codex.yml", () => {
 
   test("all settings parse", () => {
     const result = parseRepoConfig("label: ai\ntest: npm test\nmodel: o4\nmax_turns: 20\ntimeout_minutes: 10\ninstructions: Be brief.\ndraft_on_failure: false\n");
-    expect(result).toEqual({ ok: true, warnings: [], config: { label: "ai", test: "npm test", model: "o4", max_turns: 20, timeout_minutes: 10, instructions: "Be brief.", draft_on_failure: false } });
+    expect(result).toEqual({ ok: true, warnings: [], config: { ...DEFAULTS, label: "ai", test: "npm test", model: "o4", max_turns: 20, timeout_minutes: 10, instructions: "Be brief.", draft_on_failure: false } });
   });
 
   test("unknown keys warn but do not fail", () => {
-    const result = parseRepoConfig("test: make test\nreview:\n  auto: true\n");
-    expect(result).toEqual({ ok: true, config: { test: "make test", draft_on_failure: true }, warnings: ["unknown setting `review` ignored"] });
+    const result = parseRepoConfig("test: make test\nauto_merge: true\n");
+    expect(result).toEqual({ ok: true, config: { ...DEFAULTS, test: "make test" }, warnings: ["unknown setting `auto_merge` ignored"] });
+  });
+
+  test("review settings: priorities as P-strings or numbers, globs as a string or a list", () => {
+    const result = parseRepoConfig("review:\n  min_priority: P2\n  block_on: p0\n  ignore_paths: docs/**\n  max_comments: 3\n  skip_authors: []\n");
+    expect(result.ok && result.config.review).toEqual({ ...REVIEW_DEFAULTS, min_priority: 2, block_on: 0, ignore_paths: ["docs/**"], max_comments: 3, skip_authors: [] });
+    const bad = parseRepoConfig("review:\n  min_priority: P7\n  colour: red\n");
+    expect(bad.ok ? [] : bad.errors.join("\n")).toMatch(/`review\.min_priority`[\s\S]*colour|colour[\s\S]*`review\.min_priority`/);
   });
 
   test("bad values name the key", () => {

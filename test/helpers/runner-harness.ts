@@ -10,7 +10,7 @@ import { createSandbox } from "../../src/sandbox/index.js";
 import { createCodeTaskRunner } from "../../src/tasks/run-code-task.js";
 import type { RunnerDeps, SandboxHealth } from "../../src/tasks/runner-deps.js";
 import { TaskStore } from "../../src/tasks/task-store.js";
-import type { TaskRecord } from "../../src/tasks/task-types.js";
+import type { CodeTask, TaskRecord } from "../../src/tasks/task-types.js";
 import type { FakeGitHub } from "../fakes/fake-github.js";
 import type { ScriptedModel } from "../fakes/fake-openai.js";
 
@@ -51,7 +51,7 @@ export async function createRunnerHarness(fake: FakeGitHub, model: ScriptedModel
   return {
     store,
     dataDir,
-    run: (task) => run(store.claimNext() ?? task),
+    run: (task) => run((store.claimNext() ?? task) as CodeTask),
     enqueue: (owner, repo, cloneUrl, issue) =>
       store.enqueue({
         kind: "code", installationId: 1, owner, repo, number: issue.number,

@@ -4,13 +4,13 @@ import { listIssueComments } from "../../github/comments.js";
 import { canWrite, getPermission, isBotAccount } from "../../github/permissions.js";
 import type { Octokit, RepoRef } from "../../github/types.js";
 import type { RepoConfig } from "../../config/repo-config.js";
-import type { TaskRecord } from "../task-types.js";
+import type { CodeTask } from "../task-types.js";
 
 /**
  * The task prompt: the issue, the discussion by people who can write to the repository (anyone
  * else's comments never reach the model), AGENTS.md files and the repo config's instructions.
  */
-export async function gatherTaskPrompt(octokit: Octokit, repo: RepoRef, task: TaskRecord, workTree: string, config: RepoConfig, testCommand: string | undefined): Promise<string> {
+export async function gatherTaskPrompt(octokit: Octokit, repo: RepoRef, task: CodeTask, workTree: string, config: RepoConfig, testCommand: string | undefined): Promise<string> {
   const comments = await listIssueComments(octokit, repo, task.number);
   const writers = new Map<string, boolean>();
   const trusted: { author: string; body: string }[] = [];

@@ -1,7 +1,7 @@
 import { openOrUpdatePullRequest } from "../../github/pull-requests.js";
 import type { Octokit, RepoRef } from "../../github/types.js";
 import { commitStaged, pushHead, type Identity, type TaskWorkspace } from "../../workspace/task-workspace.js";
-import type { TaskRecord } from "../task-types.js";
+import type { CodeTask } from "../task-types.js";
 
 export interface Publication {
   branch: string;
@@ -14,7 +14,7 @@ export interface Publication {
 }
 
 /** Commits, pushes the task branch and opens (or updates) its pull request. */
-export async function publishChange(octokit: Octokit, repo: RepoRef, task: TaskRecord, ws: TaskWorkspace, token: string, p: Publication) {
+export async function publishChange(octokit: Octokit, repo: RepoRef, task: CodeTask, ws: TaskWorkspace, token: string, p: Publication) {
   const message = `${p.title}\n\nFixes #${task.number}\n\nCo-authored-by: ${p.coAuthor.name} <${p.coAuthor.email}>\n`;
   const sha = await commitStaged(ws, p.author, message);
   await pushHead(ws, p.branch, token);

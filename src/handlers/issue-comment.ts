@@ -1,0 +1,57 @@
+import type { Context } from "probot";
+import { postComment } from "../github/comments.js";
+import { canWrite, getPermission, isBotAccount } from "../github/permissions.js";
+import { helpText } from "./commands/help-text.js";
+import { parseCommand } from "./commands/parse-command.js";
+import type { HandlerDeps } from "./issue-labeled.js";
+
+export interface CommentDeps extends HandlerDeps {
+  mention: string;
+  botLogin: () => Promise<string>;
+}
+
+/**
+ * `@codex …` in a new comment: parse, authorize like the label, acknowledge, enqueue. Edited
+ * comments never trigger (only `created` is subscribed), so a command cannot be slipped in later.
+ */
+export function handleIssueComment(deps: CommentDeps) {
+  return async (context: Context<"issue_comment.created">): Promise<void> => {
+    const { comment, issue, repository } = context.payload;
+    const log = context.log.child({ delivery: context.id, issue: issue.number });
+    if (isBotAccount({ login: comment.user?.login ?? "", type: comment.user?.type ?? "User" })) return log.debug("ignored: comment by a bot");
+    const slug = (await deps.botLogin()).replace(/\[bot\]$/, "");
+    const command = parseCommand(comment.body ?? "", [deps.mention, slug]);
+    if (!command) return;
+    if (deps.store.hasDelivery(context.id)) return log.info("ignored: delivery already handled");
+    const repo = context.repo();
+    const author = comment.user!.login;
+    if (!canWrite(await getPermission(context.octokit, repo, author))) {
+      log.info({ author }, "refused: commenter cannot write to the repository");
+      await postComment(context.octokit, repo, issue.number, `@${author} codex-bot only takes commands from people with write, maintain or admin access to this repository.`);
+      return;
+    }
+    await context.octokit.rest.reactions.createForIssueComment({ ...repo, comment_id: comment.id, content: "eyes" }).catch((err: unknown) => log.warn({ err }, "could not react"));
+    const installationId = context.payload.installation?.id ?? 0;
+    const sender = { login: author, id: comment.user!.id };
+
+    if (command.name === "review" && issue.pull_request) {
+      const { data: pull } = await context.octokit.rest.pulls.get({ ...repo, pull_number: issue.number });
+      const task = deps.store.enqueueForDelivery(context.id, {
+        kind: "review", installationId, owner: repo.owner, repo: repo.repo, number: issue.number,
+        request: { trigger: "command", action: "command", headSha: pull.head.sha, baseRef: pull.base.ref, cloneUrl: repository.clone_url, sender, ...(command.focus ? { focus: command.focus } : {}) },
+      }, { replaceQueued: true });
+      if (task) deps.poke();
+      return;
+    }
+    if (command.name === "task" && !issue.pull_request && command.instruction) {
+      const task = deps.store.enqueueForDelivery(context.id, {
+        kind: "code", installationId, owner: repo.owner, repo: repo.repo, number: issue.number,
+        request: { trigger: "comment", issueTitle: issue.title, instruction: command.instruction, issueBody: issue.body ?? "", sender, cloneUrl: repository.clone_url, defaultBranch: repository.default_branch, htmlUrl: issue.html_url },
+      });
+      if (task) deps.poke();
+      else await postComment(context.octokit, repo, issue.number, "codex is already working on this issue; your request was not queued. Comment again when the current task has finished.");
+      return;
+    }
+    await postComment(context.octokit, repo, issue.number, helpText(deps.mention, deps.defaultLabel));
+  };
+}

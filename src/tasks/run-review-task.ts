@@ -1,0 +1,116 @@
+import { join } from "node:path";
+import { parseRepoConfig, REPO_CONFIG_PATH, type ReviewConfig } from "../config/repo-config.js";
+import { completeCheckRun, startCheckRun } from "../github/check-runs.js";
+import { reactToIssue } from "../github/comments.js";
+import { filesChangedBetween, listPullRequestFiles } from "../github/pull-request-files.js";
+import { readRepoFile } from "../github/repo-files.js";
+import { findLastReviewMarker, postReview } from "../github/reviews.js";
+import type { RepoRef } from "../github/types.js";
+import { buildReview, filterFiles, fingerprintFindings, guidelinesForFiles, parsePullRequestFiles, type Finding } from "../review/index.js";
+import { checkoutPullRequestHead, readReviewGuidelinesAt, resolveCommit } from "../workspace/review-checkout.js";
+import { cloneIntoWorkspace, type TaskWorkspace } from "../workspace/task-workspace.js";
+import { redactSecrets } from "./redact.js";
+import { reviewWithModel } from "./review-steps/review-with-model.js";
+import { decideVerdict } from "./review-steps/review-verdict.js";
+import type { RunnerDeps } from "./runner-deps.js";
+import { TaskLog } from "./task-log.js";
+import type { ReviewTask } from "./task-types.js";
+
+/** One pull request review, start to finish, in numbered steps: one GitHub review, one check run. */
+export function createReviewTaskRunner(deps: RunnerDeps) {
+  return async function runReviewTask(task: ReviewTask): Promise<void> {
+    const repo: RepoRef = { owner: task.owner, repo: task.repo };
+    const secrets = [...deps.configuredSecrets];
+    const log = new TaskLog(deps.config.CODEX_DATA_DIR, task.logId, () => secrets);
+    const octokit = await deps.installationOctokit(task.installationId);
+    let checkRunId: number | undefined;
+    let ws: TaskWorkspace | undefined;
+    const finish = async (status: "succeeded" | "failed" | "refused" | "cancelled", summary: string) => {
+      log.write(`finished: ${status}: ${summary}`);
+      deps.store.finish(task.id, status, summary);
+    };
+    try {
+      // 1. The pull request as it is now; a review of an outdated head is pointless.
+      const { data: pull } = await octokit.rest.pulls.get({ ...repo, pull_number: task.number });
+      if (pull.state !== "open") return await finish("cancelled", "the pull request is closed");
+      if (pull.head.sha !== task.request.headSha && task.request.trigger === "pull_request") return await finish("cancelled", "a newer push will be reviewed instead");
+      const headSha = pull.head.sha;
+      const health = deps.sandboxHealth();
+      if (!health.ok) return await finish("refused", `sandbox unavailable: ${health.reason}`);
+
+      // 2. Settings and review rules come from the base branch: the PR's own copy is untrusted.
+      const parsed = parseRepoConfig(await readRepoFile(octokit, repo, REPO_CONFIG_PATH, pull.base.ref));
+      if (!parsed.ok) return await finish("refused", `invalid ${REPO_CONFIG_PATH}: ${parsed.errors.join("; ")}`);
+      const config: ReviewConfig = parsed.config.review;
+      checkRunId = await startCheckRun(octokit, repo, headSha, deps.logUrl(task.logId));
+
+      // 3. What to review: the whole diff, or on a push only what changed since the last review.
+      const allFiles = parsePullRequestFiles(await listPullRequestFiles(octokit, repo, task.number));
+      const bot = (await deps.botIdentity(octokit)).name;
+      const marker = await findLastReviewMarker(octokit, repo, task.number, bot);
+      const since = marker && marker.head !== headSha && task.request.action === "synchronize" ? marker.head : undefined;
+      const changed = since ? await filesChangedBetween(octokit, repo, since, headSha) : null;
+      const inScope = changed ? allFiles.filter((f) => changed.has(f.path)) : allFiles;
+      const { reviewed, skipped } = filterFiles(inScope, { paths: config.paths, ignorePaths: config.ignore_paths });
+      log.write(`review: ${reviewed.length} files to review, ${skipped.length} skipped${changed ? ` (changes since ${since})` : ""}`);
+
+      // 4. The head checked out for reading, and the base branch's AGENTS.md review guidelines.
+      const token = await deps.installationToken(octokit);
+      secrets.push(token);
+      ws = await cloneIntoWorkspace({ cloneUrl: task.request.cloneUrl, branch: pull.base.ref, token, parentDir: join(deps.config.CODEX_DATA_DIR, "workspaces"), mirrorsDir: join(deps.config.CODEX_DATA_DIR, "mirrors") });
+      const baseSha = await resolveCommit(ws, "HEAD");
+      await checkoutPullRequestHead(ws, task.number, headSha, token);
+      const guidelines = guidelinesForFiles(await readReviewGuidelinesAt(ws, baseSha), reviewed.map((f) => f.path));
+
+      // 5. The model reads the diff (and the checkout, read-only, without network) and answers in JSON.
+      const sandbox = deps.createSandbox({ workspace: ws.workTree, network: false, readOnly: [{ host: ws.workTree, sandbox: "/workspace" }, { host: ws.gitDir, sandbox: "/workspace/.git" }] });
+      const review = reviewed.length === 0 ? null : await reviewWithModel({
+        model: deps.createModel(parsed.config.model ?? deps.config.CODEX_MODEL), sandbox, files: reviewed, log,
+        prompt: {
+          repository: `${repo.owner}/${repo.repo}`, pull: { number: task.number, title: pull.title, body: pull.body ?? "" },
+          guidelines: guidelines.map((g) => ({ source: g.dir ? `${g.dir}/AGENTS.md` : "AGENTS.md", text: g.text, files: g.files })),
+          ...(config.instructions ? { repoInstructions: config.instructions } : {}), ...(task.request.focus ? { focus: task.request.focus } : {}), ...(since ? { incrementalSince: since } : {}),
+        },
+        budgets: { maxTurns: 20, wallTimeMs: deps.config.CODEX_TIMEOUT_MINUTES * 60_000, maxTokens: deps.config.CODEX_MAX_TOKENS },
+        commandTimeoutMs: 60_000,
+      });
+
+      // 6. One GitHub review: new findings on the right lines, the rest in the body, nothing repeated.
+      const notReviewed = review?.notReviewed ?? [];
+      const partial = notReviewed.length > 0 ? `${notReviewed.length} file(s) not reviewed: ${notReviewed.slice(0, 10).map((f) => `\`${f.path}\` (${f.reason})`).join(", ")}` : undefined;
+      const output = { summary: review?.summary || "No reviewable changes.", findings: review?.findings ?? [] };
+      const planned = buildReview({
+        files: allFiles, output, headSha, skipped, postedFingerprints: marker?.fingerprints ?? [], ...(partial ? { partial } : {}),
+        select: { minPriority: config.min_priority, maxComments: config.max_comments },
+      });
+      const quietPush = task.request.action === "synchronize" && planned.newFindings === 0 && !partial;
+      if (!quietPush) {
+        const posted = await postReview(octokit, repo, task.number, { ...planned, body: redactSecrets(planned.body, secrets) });
+        log.write(`review: posted review ${posted.id} with ${planned.comments.length} inline comments${posted.fellBack ? " (moved to the body after a 422)" : ""}`);
+      }
+      if (output.findings.length === 0 && !partial) await reactToIssue(octokit, repo, task.number, "+1").catch(() => undefined);
+
+      // 7. The check run, a merge gate with `block_on`: findings still present at this head.
+      const present = carryForward(deps, task, fingerprintFindings(output.findings, allFiles), new Set(reviewed.map((f) => f.path)), since !== undefined);
+      deps.store.setReviewState(task.owner, task.repo, task.number, { headSha, findings: present });
+      const verdict = decideVerdict(present, config.block_on, partial !== undefined);
+      await completeCheckRun(octokit, repo, checkRunId, verdict.conclusion, verdict.title, `${verdict.summary}${partial ? `\n\n${partial}` : ""}`);
+      await finish("succeeded", `${verdict.conclusion}: ${verdict.title}`);
+    } catch (error) {
+      deps.log.error({ err: error, task: task.id }, "review failed");
+      const message = redactSecrets((error as Error).message, secrets);
+      if (checkRunId !== undefined) await completeCheckRun(octokit, repo, checkRunId, "neutral", "Review failed", message).catch(() => undefined);
+      await finish("failed", message);
+    } finally {
+      await ws?.remove();
+    }
+  };
+}
+
+/** Findings present at the new head: this review's, plus on a re-review the earlier ones in files it did not look at again. */
+function carryForward(deps: RunnerDeps, task: ReviewTask, current: (Finding & { fingerprint: string })[], reviewedPaths: Set<string>, incremental: boolean) {
+  const now = current.map((f) => ({ path: f.path, priority: f.priority, title: f.title, fingerprint: f.fingerprint }));
+  if (!incremental) return now;
+  const before = deps.store.getReviewState(task.owner, task.repo, task.number)?.findings ?? [];
+  return [...now, ...before.filter((f) => !reviewedPaths.has(f.path))];
+}
