@@ -12,9 +12,13 @@ import { TaskStore } from "./tasks/task-store.js";
 import { TaskWorker } from "./tasks/task-worker.js";
 import { resolveBotIdentity, resolveBotLogin } from "./github/bot-identity.js";
 import { handleIssueComment } from "./handlers/issue-comment.js";
+import { handlePullRequestClosed } from "./handlers/pull-request-closed.js";
+import { sweepAbandonedBranches } from "./tasks/branch-janitor.js";
 import { handlePullRequest, REVIEWED_ACTIONS } from "./handlers/pull-request.js";
 import { createReviewTaskRunner } from "./tasks/run-review-task.js";
 import { dispatchByKind } from "./tasks/task-worker.js";
+
+const JANITOR_INTERVAL_MS = 60 * 60 * 1000;
 
 /** The Probot app: wiring only. Handlers enqueue; the worker runs tasks. */
 export function codexBot(config: ServerConfig) {
@@ -41,8 +45,12 @@ export function codexBot(config: ServerConfig) {
 
     app.on("issues.labeled", handleIssueLabeled(handlerDeps));
     app.on([...REVIEWED_ACTIONS], handlePullRequest({ ...handlerDeps, botLogin }));
+    app.on("pull_request.closed", handlePullRequestClosed(handlerDeps));
     app.on("issue_comment.created", handleIssueComment({ ...handlerDeps, botLogin, mention: config.CODEX_MENTION.replace(/^@/, "") }));
     addHandler(createRoutes(config.CODEX_DATA_DIR, store, () => health));
+
+    const janitor = setInterval(() => void sweepAbandonedBranches(store, deps.installationOctokit, app.log), JANITOR_INTERVAL_MS);
+    janitor.unref();
 
     const recovered = store.recoverInterrupted();
     if (recovered.requeued + recovered.failed > 0) app.log.info(recovered, "recovered tasks interrupted by a restart");

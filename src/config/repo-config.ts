@@ -44,6 +44,8 @@ const repoConfigShape = {
   instructions: z.string().optional(),
   draft_on_failure: z.boolean().default(true),
   allow_workflow_changes: z.boolean().default(false),
+  delete_branch_on_merge: z.boolean().default(true),
+  abandoned_branch_days: z.number().int().min(0).max(365).default(14),
   review: reviewSchema.default(reviewSchema.parse({})),
 };
 

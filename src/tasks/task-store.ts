@@ -34,12 +34,44 @@ CREATE TABLE IF NOT EXISTS review_state (
   findings TEXT NOT NULL,
   PRIMARY KEY (owner, repo, number)
 );
+CREATE TABLE IF NOT EXISTS bot_pull_requests (
+  owner TEXT NOT NULL,
+  repo TEXT NOT NULL,
+  number INTEGER NOT NULL,
+  issue_number INTEGER NOT NULL,
+  head_ref TEXT NOT NULL,
+  installation_id INTEGER NOT NULL,
+  state TEXT NOT NULL,
+  closed_at INTEGER,
+  branch_deleted INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (owner, repo, number)
+);
 CREATE INDEX IF NOT EXISTS tasks_by_status ON tasks (status, created_at);
 CREATE INDEX IF NOT EXISTS tasks_by_target ON tasks (owner, repo, number, status);
 `;
 
 /** A task left running by a process that died is retried this many times before it fails. */
 export const MAX_ATTEMPTS = 3;
+
+export interface BotPullRequest {
+  owner: string;
+  repo: string;
+  number: number;
+  issueNumber: number;
+  headRef: string;
+  installationId: number;
+  state: "open" | "merged" | "abandoned";
+  closedAt: number | null;
+  branchDeleted: boolean;
+}
+
+function toBotPullRequest(row: Row): BotPullRequest {
+  return {
+    owner: String(row.owner), repo: String(row.repo), number: Number(row.number), issueNumber: Number(row.issue_number),
+    headRef: String(row.head_ref), installationId: Number(row.installation_id), state: row.state as BotPullRequest["state"], closedAt: row.closed_at === null ? null : Number(row.closed_at),
+    branchDeleted: Number(row.branch_deleted) === 1,
+  };
+}
 
 export interface ReviewState {
   headSha: string;
@@ -183,6 +215,35 @@ export class TaskStore {
 
   finish(id: string, status: Exclude<TaskStatus, "queued" | "running">, summary: string): void {
     this.#db.prepare("UPDATE tasks SET status = ?, summary = ?, updated_at = ? WHERE id = ?").run(status, summary, Date.now(), id);
+  }
+
+  /** Remembers a pull request the bot opened, so merge and close events can be told apart from others'. */
+  recordBotPullRequest(pr: Pick<BotPullRequest, "owner" | "repo" | "number" | "issueNumber" | "headRef" | "installationId">): void {
+    this.#db
+      .prepare("INSERT INTO bot_pull_requests (owner, repo, number, issue_number, head_ref, installation_id, state) VALUES (?, ?, ?, ?, ?, ?, 'open') ON CONFLICT (owner, repo, number) DO NOTHING")
+      .run(pr.owner, pr.repo, pr.number, pr.issueNumber, pr.headRef, pr.installationId);
+  }
+
+  getBotPullRequest(owner: string, repo: string, number: number): BotPullRequest | null {
+    const row = this.#db.prepare("SELECT * FROM bot_pull_requests WHERE owner = ? AND repo = ? AND number = ?").get(owner, repo, number) as Row | undefined;
+    return row ? toBotPullRequest(row) : null;
+  }
+
+  /** merged or abandoned (closed without merge); `branchDeleted` once the bot removed its branch. */
+  closeBotPullRequest(owner: string, repo: string, number: number, state: "merged" | "abandoned", branchDeleted: boolean): void {
+    this.#db
+      .prepare("UPDATE bot_pull_requests SET state = ?, closed_at = ?, branch_deleted = ? WHERE owner = ? AND repo = ? AND number = ?")
+      .run(state, Date.now(), branchDeleted ? 1 : 0, owner, repo, number);
+  }
+
+  /** Abandoned pull requests whose branch is still there after `olderThanMs`. */
+  abandonedBranches(olderThanMs: number, now = Date.now()): BotPullRequest[] {
+    const rows = this.#db.prepare("SELECT * FROM bot_pull_requests WHERE state = 'abandoned' AND branch_deleted = 0 AND closed_at <= ?").all(now - olderThanMs) as Row[];
+    return rows.map(toBotPullRequest);
+  }
+
+  markBranchDeleted(owner: string, repo: string, number: number): void {
+    this.#db.prepare("UPDATE bot_pull_requests SET branch_deleted = 1 WHERE owner = ? AND repo = ? AND number = ?").run(owner, repo, number);
   }
 
   /** What the last review of a pull request found at its head, for the merge gate across pushes. */

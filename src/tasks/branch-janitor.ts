@@ -1,0 +1,32 @@
+import type { Logger } from "pino";
+import { parseRepoConfig, REPO_CONFIG_PATH } from "../config/repo-config.js";
+import { deleteBranch } from "../github/branches.js";
+import { readRepoFile } from "../github/repo-files.js";
+import type { Octokit } from "../github/types.js";
+import type { TaskStore } from "./task-store.js";
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Deletes the branches of abandoned bot pull requests once they are older than the repository's
+ * `abandoned_branch_days`. Runs on a timer; a failure for one repository does not stop the rest.
+ */
+export async function sweepAbandonedBranches(store: TaskStore, octokitFor: (installationId: number) => Promise<Octokit>, log: Logger, now = Date.now()): Promise<number> {
+  let deleted = 0;
+  for (const pr of store.abandonedBranches(0, now)) {
+    try {
+      const octokit = await octokitFor(pr.installationId);
+      const repo = { owner: pr.owner, repo: pr.repo };
+      const parsed = parseRepoConfig(await readRepoFile(octokit, repo, REPO_CONFIG_PATH));
+      const days = parsed.ok ? parsed.config.abandoned_branch_days : 14;
+      if ((pr.closedAt ?? now) + days * DAY_MS > now) continue;
+      if (await deleteBranch(octokit, repo, pr.headRef)) {
+        store.markBranchDeleted(pr.owner, pr.repo, pr.number);
+        deleted += 1;
+      }
+    } catch (err) {
+      log.warn({ err, pull: `${pr.owner}/${pr.repo}#${pr.number}` }, "could not clean up an abandoned branch");
+    }
+  }
+  return deleted;
+}
