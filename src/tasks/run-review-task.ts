@@ -91,7 +91,7 @@ export function createReviewTaskRunner(deps: RunnerDeps) {
       if (output.findings.length === 0 && !partial) await reactToIssue(octokit, repo, task.number, "+1").catch(() => undefined);
 
       // 7. The check run, a merge gate with `block_on`: findings still present at this head.
-      const present = carryForward(deps, task, fingerprintFindings(output.findings, allFiles), new Set(reviewed.map((f) => f.path)), since !== undefined);
+      const present = carryForward(deps, task, fingerprintFindings(output.findings, allFiles), new Set(reviewed.map((f) => f.path)), new Set(allFiles.map((f) => f.path)), since !== undefined);
       deps.store.setReviewState(task.owner, task.repo, task.number, { headSha, findings: present });
       const verdict = decideVerdict(present, config.block_on, partial !== undefined);
       await completeCheckRun(octokit, repo, checkRunId, verdict.conclusion, verdict.title, `${verdict.summary}${partial ? `\n\n${partial}` : ""}`);
@@ -107,10 +107,13 @@ export function createReviewTaskRunner(deps: RunnerDeps) {
   };
 }
 
-/** Findings present at the new head: this review's, plus on a re-review the earlier ones in files it did not look at again. */
-function carryForward(deps: RunnerDeps, task: ReviewTask, current: (Finding & { fingerprint: string })[], reviewedPaths: Set<string>, incremental: boolean) {
+/**
+ * Findings present at the new head: this review's, plus on a re-review the earlier ones in files
+ * it did not look at again and that are still part of the pull request (a reverted file is not).
+ */
+function carryForward(deps: RunnerDeps, task: ReviewTask, current: (Finding & { fingerprint: string })[], reviewedPaths: Set<string>, prPaths: Set<string>, incremental: boolean) {
   const now = current.map((f) => ({ path: f.path, priority: f.priority, title: f.title, fingerprint: f.fingerprint }));
   if (!incremental) return now;
   const before = deps.store.getReviewState(task.owner, task.repo, task.number)?.findings ?? [];
-  return [...now, ...before.filter((f) => !reviewedPaths.has(f.path))];
+  return [...now, ...before.filter((f) => !reviewedPaths.has(f.path) && prPaths.has(f.path))];
 }

@@ -1,6 +1,21 @@
 export type TaskKind = "code" | "review";
 export type TaskStatus = "queued" | "running" | "succeeded" | "failed" | "refused" | "cancelled";
 
+/** A code task that continues an existing pull request on its own branch. */
+export interface PullTarget {
+  number: number;
+  headRef: string;
+  baseRef: string;
+  /** The review-comment thread the request came from; the bot answers in that thread. */
+  thread?: { commentId: number; path: string; line: number | null; startLine: number | null; diffHunk: string; rootBody: string };
+  /** `@codex fix` or the automatic loop: address the bot's own open P0/P1 findings. */
+  fixFindings?: boolean;
+  /** Set when the review → fix → re-review loop queued this task by itself. */
+  autoFix?: boolean;
+  /** `fix_ci`: the failing checks to repair, read when the task runs. */
+  ciFailure?: { headSha: string; checkSuiteId: number };
+}
+
 /** Everything a code task needs from the webhook, captured when it is queued (it may run after a restart). */
 export interface CodeTaskRequest {
   trigger: "label" | "comment";
@@ -12,6 +27,8 @@ export interface CodeTaskRequest {
   cloneUrl: string;
   defaultBranch: string;
   htmlUrl: string;
+  /** Present when the task continues a pull request instead of opening one. */
+  pull?: PullTarget;
 }
 
 /** A pull request review, captured when it is queued. */
@@ -26,6 +43,8 @@ export interface ReviewTaskRequest {
   /** Extra focus from `@codex review <focus>`. */
   focus?: string;
   sender: { login: string; id: number };
+  /** Set when a fix round queued this review, so the loop can count its rounds. */
+  afterAutoFix?: boolean;
 }
 
 export type TaskRequest = CodeTaskRequest | ReviewTaskRequest;

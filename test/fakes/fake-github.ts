@@ -11,10 +11,37 @@ import { readPath } from "./github/read-path.js";
 import { issueInstallationToken } from "./github/routes-app.js";
 import type { AddIssueCommentOptions, AddIssueOptions, CreatedRepo, CreateRepoOptions } from "./github/setup.js";
 import { addIssue, addIssueComment, createRepo, setPermission } from "./github/setup.js";
-import type { CommentRecord, IssueRecord, Permission, ReactionRecord } from "./github/state.js";
+import { mergePullRequest } from "./github/merge-pull.js";
+import type { OpenPullRequestOptions } from "./github/open-pull.js";
+import { openPullRequest } from "./github/open-pull.js";
+import type { FileChanges } from "./github/push-branch.js";
+import { pushBranch } from "./github/push-branch.js";
+import type {
+  CheckRunRecord,
+  CommentRecord,
+  IssueRecord,
+  Permission,
+  PullRecord,
+  ReactionRecord,
+  ReviewCommentRecord,
+  ReviewRecord,
+} from "./github/state.js";
 import { createState, requireRepo } from "./github/state.js";
 
-export type { CreatedRepo, CreateRepoOptions, GitRequest, Permission, RecordedRequest, UnhandledRequest };
+export type {
+  CheckRunRecord,
+  CreatedRepo,
+  CreateRepoOptions,
+  FileChanges,
+  GitRequest,
+  OpenPullRequestOptions,
+  Permission,
+  PullRecord,
+  RecordedRequest,
+  ReviewCommentRecord,
+  ReviewRecord,
+  UnhandledRequest,
+};
 
 export interface FakeGitHubOptions {
   appId?: number;
@@ -54,6 +81,20 @@ export interface FakeGitHub {
   issues(owner: string, repo: string): IssueRecord[];
   comments(owner: string, repo: string, issueNumber?: number): CommentRecord[];
   reactions(owner: string, repo: string): ReactionRecord[];
+  /**
+   * Commits `files` (path → content, `null` deletes) on top of `branch`, or of the default branch
+   * when `branch` is new, pushes straight into the bare repo and returns the new commit's sha.
+   */
+  pushBranch(owner: string, repo: string, branch: string, files: FileChanges, message?: string): Promise<string>;
+  /** Opens a pull request as `options.user` (push its head first); throws GitHub's 422 text when invalid. */
+  openPullRequest(owner: string, repo: string, options: OpenPullRequestOptions): Promise<PullRecord>;
+  /** Merges an open pull request with real git, marks it merged and closed, returns the base's new sha. */
+  mergePullRequest(owner: string, repo: string, number: number): Promise<string>;
+  /** Reviews of one pull request, pending ones included, oldest first. */
+  reviews(owner: string, repo: string, number: number): ReviewRecord[];
+  /** Review comments (replies included) of one pull request, oldest first. */
+  reviewComments(owner: string, repo: string, number: number): ReviewCommentRecord[];
+  checkRuns(owner: string, repo: string): CheckRunRecord[];
   /** Makes the next request with this method whose path matches fail with status and body. */
   failNext(method: string, pathPattern: RegExp, status: number, body?: unknown): void;
   close(): Promise<void>;
@@ -107,6 +148,12 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     comments: (owner, repo, number) =>
       requireRepo(state, owner, repo).comments.filter((c) => number === undefined || c.issueNumber === number),
     reactions: (owner, repo) => requireRepo(state, owner, repo).reactions,
+    pushBranch: (owner, repo, branch, files, message) => pushBranch(state, owner, repo, branch, files, message),
+    openPullRequest: (owner, repo, pull) => openPullRequest(state, owner, repo, pull),
+    mergePullRequest: (owner, repo, number) => mergePullRequest(state, owner, repo, number),
+    reviews: (owner, repo, number) => requireRepo(state, owner, repo).reviews.filter((r) => r.pullNumber === number),
+    reviewComments: (owner, repo, number) => requireRepo(state, owner, repo).reviewComments.filter((c) => c.pullNumber === number),
+    checkRuns: (owner, repo) => requireRepo(state, owner, repo).checkRuns,
     failNext: (method, pathPattern, status, body = { message: `fake failure ${status}` }) => {
       server.failures.push({ method: method.toUpperCase(), pathPattern, status, body });
     },

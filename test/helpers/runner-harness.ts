@@ -8,6 +8,8 @@ import { readServerConfig } from "../../src/config/server-config.js";
 import type { Octokit } from "../../src/github/types.js";
 import { createSandbox } from "../../src/sandbox/index.js";
 import { createCodeTaskRunner } from "../../src/tasks/run-code-task.js";
+import { createReviewTaskRunner } from "../../src/tasks/run-review-task.js";
+import { dispatchByKind } from "../../src/tasks/task-worker.js";
 import type { RunnerDeps, SandboxHealth } from "../../src/tasks/runner-deps.js";
 import { TaskStore } from "../../src/tasks/task-store.js";
 import type { CodeTask, TaskRecord } from "../../src/tasks/task-types.js";
@@ -20,6 +22,9 @@ export interface Harness {
   store: TaskStore;
   dataDir: string;
   run(task: TaskRecord): Promise<void>;
+  /** Claims the next queued task of any kind and runs it; false when the queue is empty. */
+  runNext(): Promise<boolean>;
+  enqueueReview(owner: string, repo: string, cloneUrl: string, pull: { number: number; headSha: string; action?: string; focus?: string }): TaskRecord;
   enqueue(owner: string, repo: string, cloneUrl: string, issue: { number: number; title: string; body: string }): TaskRecord;
   close(): Promise<void>;
 }
@@ -48,6 +53,7 @@ export async function createRunnerHarness(fake: FakeGitHub, model: ScriptedModel
     ...overrides,
   };
   const run = createCodeTaskRunner(deps);
+  const dispatch = dispatchByKind({ code: run, review: createReviewTaskRunner(deps) });
   return {
     store,
     dataDir,
@@ -57,6 +63,17 @@ export async function createRunnerHarness(fake: FakeGitHub, model: ScriptedModel
         kind: "code", installationId: 1, owner, repo, number: issue.number,
         request: { trigger: "label", issueTitle: issue.title, instruction: issue.body, issueBody: issue.body, sender: { login: "maintainer", id: 7 }, cloneUrl, defaultBranch: "main", htmlUrl: "" },
       })!,
+    async runNext() {
+      const task = store.claimNext();
+      if (!task) return false;
+      await dispatch(task);
+      return true;
+    },
+    enqueueReview: (owner, repo, cloneUrl, pull) =>
+      store.enqueue({
+        kind: "review", installationId: 1, owner, repo, number: pull.number,
+        request: { trigger: "pull_request", action: pull.action ?? "opened", headSha: pull.headSha, baseRef: "main", cloneUrl, sender: { login: "author", id: 9 }, ...(pull.focus ? { focus: pull.focus } : {}) },
+      }, { replaceQueued: true })!,
     async close() {
       store.close();
       await rm(dataDir, { recursive: true, force: true });

@@ -4,6 +4,7 @@ import { hasGitToken } from "./auth.js";
 import { serveGitHttp } from "./git-http-backend.js";
 import type { RestServer } from "./handle-rest.js";
 import { handleRest } from "./handle-rest.js";
+import { syncPullRefs } from "./pull-refs.js";
 import { findRepo } from "./state.js";
 
 export interface FailureRule {
@@ -50,7 +51,9 @@ async function handleGit(server: FakeServer, req: IncomingMessage, res: ServerRe
     return void res.end("Repository not found.\n");
   }
   const pathInfo = `/${repo.owner}/${repo.name}.git/${match[3]}`;
-  entry.stderr = await serveGitHttp(req, res, { projectRoot: server.projectRoot, pathInfo, query: url.search.slice(1) });
+  // GitHub moves refs/pull/<n>/head when a pull request's branch is pushed.
+  const beforeEnd = match[3] === "git-receive-pack" ? () => syncPullRefs(repo) : undefined;
+  entry.stderr = await serveGitHttp(req, res, { projectRoot: server.projectRoot, pathInfo, query: url.search.slice(1), beforeEnd });
   entry.status = res.statusCode;
 }
 

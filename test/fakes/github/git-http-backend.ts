@@ -8,6 +8,8 @@ export interface GitHttpRequest {
   /** `/<owner>/<repo>.git/info/refs` and friends, as laid out under projectRoot. */
   pathInfo: string;
   query: string;
+  /** Runs after git exits and before the response ends, so the client sees its effect (refs/pull updates). */
+  beforeEnd?: () => Promise<void>;
 }
 
 /** CGI meta-variables for every request header (`Git-Protocol` → HTTP_GIT_PROTOCOL, gzip bodies → HTTP_CONTENT_ENCODING). */
@@ -72,11 +74,12 @@ export function serveGitHttp(req: IncomingMessage, res: ServerResponse, request:
     res.write(pending.subarray(end + separator));
   });
   return new Promise((resolve) => {
-    child.on("close", (code) => {
+    child.on("close", async (code) => {
       if (!headersSent) {
         res.writeHead(500, { "content-type": "text/plain" });
         res.write(`git http-backend exited ${code} without a response: ${stderr}`);
       }
+      await request.beforeEnd?.().catch((error: unknown) => void (stderr += `fake GitHub after git: ${String(error)}\n`));
       res.end();
       resolve(stderr);
     });

@@ -11,6 +11,16 @@ export interface GitResult {
 
 const FAKE_AUTHOR = { name: "Fake GitHub", email: "fake-github@example.com", date: "2024-01-01T00:00:00Z" };
 
+/** Author and committer for commits the fake makes itself, fixed so shas are reproducible. */
+export const FAKE_AUTHOR_ENV: Record<string, string> = {
+  GIT_AUTHOR_NAME: FAKE_AUTHOR.name,
+  GIT_AUTHOR_EMAIL: FAKE_AUTHOR.email,
+  GIT_AUTHOR_DATE: FAKE_AUTHOR.date,
+  GIT_COMMITTER_NAME: FAKE_AUTHOR.name,
+  GIT_COMMITTER_EMAIL: FAKE_AUTHOR.email,
+  GIT_COMMITTER_DATE: FAKE_AUTHOR.date,
+};
+
 /** Environment for every git the fakes and their tests run: no user or system config, no prompts. */
 export function isolatedGitEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return {
@@ -54,6 +64,8 @@ export async function createBareRepo(
   await mkdir(bareDir, { recursive: true });
   await runGitOrThrow(["init", "--bare", `--initial-branch=${defaultBranch}`, bareDir], bareDir);
   await runGitOrThrow(["config", "http.receivepack", "true"], bareDir);
+  // GitHub owns refs/pull/*: clients can fetch them but a push to one is refused.
+  await runGitOrThrow(["config", "receive.hideRefs", "refs/pull"], bareDir);
   const work = await mkdtemp(join(tmpdir(), "fake-github-seed-"));
   try {
     await runGitOrThrow(["init", `--initial-branch=${defaultBranch}`], work);
@@ -62,14 +74,7 @@ export async function createBareRepo(
       await writeFile(join(work, path), content);
     }
     await runGitOrThrow(["add", "--all"], work);
-    await runGitOrThrow(["commit", "--allow-empty", "--no-gpg-sign", "-m", "Initial commit"], work, {
-      GIT_AUTHOR_NAME: FAKE_AUTHOR.name,
-      GIT_AUTHOR_EMAIL: FAKE_AUTHOR.email,
-      GIT_AUTHOR_DATE: FAKE_AUTHOR.date,
-      GIT_COMMITTER_NAME: FAKE_AUTHOR.name,
-      GIT_COMMITTER_EMAIL: FAKE_AUTHOR.email,
-      GIT_COMMITTER_DATE: FAKE_AUTHOR.date,
-    });
+    await runGitOrThrow(["commit", "--allow-empty", "--no-gpg-sign", "-m", "Initial commit"], work, FAKE_AUTHOR_ENV);
     await runGitOrThrow(["push", bareDir, `HEAD:refs/heads/${defaultBranch}`], work);
   } finally {
     await rm(work, { recursive: true, force: true });

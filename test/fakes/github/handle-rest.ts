@@ -4,9 +4,13 @@ import { BAD_CREDENTIALS, JWT_REQUIRED, readRestAuth } from "./auth.js";
 import type { Route } from "./route.js";
 import { matchRoute } from "./route.js";
 import { appRoutes } from "./routes-app.js";
+import { checkRoutes } from "./routes-checks.js";
+import { diffRoutes } from "./routes-diffs.js";
+import { gitRefRoutes } from "./routes-git-refs.js";
 import { issueRoutes } from "./routes-issues.js";
 import { pullRoutes } from "./routes-pulls.js";
 import { repoRoutes } from "./routes-repos.js";
+import { reviewRoutes } from "./routes-reviews.js";
 import { NOT_FOUND } from "./shapes.js";
 import type { FakeGitHubState } from "./state.js";
 import { botLogin } from "./state.js";
@@ -24,7 +28,16 @@ export interface UnhandledRequest {
   path: string;
 }
 
-const ROUTES: Route[] = [...appRoutes, ...repoRoutes, ...issueRoutes, ...pullRoutes];
+const ROUTES: Route[] = [
+  ...appRoutes,
+  ...repoRoutes,
+  ...issueRoutes,
+  ...pullRoutes,
+  ...diffRoutes,
+  ...reviewRoutes,
+  ...checkRoutes,
+  ...gitRefRoutes,
+];
 
 export interface RestServer {
   state: FakeGitHubState;

@@ -1,10 +1,11 @@
-import { branchSha, countCommitsAhead } from "./git.js";
-import { isPull, toPull } from "./pull-shape.js";
+import { insertPull, pullCreateError } from "./open-pull.js";
+import { syncPullRefs } from "./pull-refs.js";
+import { findPull, isPull, toPull } from "./pull-shape.js";
 import type { RestReply, RestRequest, Route } from "./route.js";
 import { bodyObject, paginate, route, withRepo } from "./route.js";
 import { NOT_FOUND, validationFailed } from "./shapes.js";
-import type { FakeGitHubState, IssueRecord, RepoRecord } from "./state.js";
-import { nextIssueNumber, nowIso } from "./state.js";
+import type { FakeGitHubState, RepoRecord } from "./state.js";
+import { nowIso } from "./state.js";
 
 /** `owner:branch` or `branch` → the branch, when it names this repo (forks are not faked). */
 function headBranch(repo: RepoRecord, head: string): string | undefined {
@@ -27,65 +28,31 @@ async function listPulls(state: FakeGitHubState, repo: RepoRecord, request: Rest
   return paginate(shaped, request, `${state.url}/api/v3/repos/${repo.owner}/${repo.name}/pulls`);
 }
 
-function invalid(errors: Record<string, unknown>[]): RestReply {
-  return { status: 422, json: validationFailed(errors) };
-}
-
-/** The 422 GitHub would give for this create request, or undefined when it is valid. */
-async function createError(repo: RepoRecord, title: unknown, head: string, base: string): Promise<RestReply | undefined> {
-  if (typeof title !== "string" || title === "") return invalid([{ resource: "PullRequest", field: "title", code: "missing_field" }]);
-  if ((await branchSha(repo.bareDir, head)) === undefined) return invalid([{ resource: "PullRequest", field: "head", code: "invalid" }]);
-  if ((await branchSha(repo.bareDir, base)) === undefined) return invalid([{ resource: "PullRequest", field: "base", code: "invalid" }]);
-  const open = [...repo.issues.values()].filter(isPull).some((p) => p.state === "open" && p.pull.head === head);
-  if (open) {
-    const message = `A pull request already exists for ${repo.owner}:${head}.`;
-    return invalid([{ resource: "PullRequest", code: "custom", message }]);
-  }
-  if ((await countCommitsAhead(repo.bareDir, base, head)) === 0) {
-    return invalid([{ resource: "PullRequest", code: "custom", message: `No commits between ${base} and ${head}` }]);
-  }
-  return undefined;
-}
-
 async function createPull(state: FakeGitHubState, repo: RepoRecord, request: RestRequest): Promise<RestReply> {
   const { title, body, head, base, draft } = bodyObject(request);
   const branch = typeof head === "string" ? headBranch(repo, head) : undefined;
   const baseRef = typeof base === "string" ? base : "";
-  if (branch === undefined) return invalid([{ resource: "PullRequest", field: "head", code: "invalid" }]);
-  const error = await createError(repo, title, branch, baseRef);
+  if (branch === undefined) return { status: 422, json: validationFailed([{ resource: "PullRequest", field: "head", code: "invalid" }]) };
+  const error = await pullCreateError(repo, title, branch, baseRef);
   if (error !== undefined) return error;
-  const now = nowIso();
-  const issue = {
-    number: nextIssueNumber(repo),
-    title: String(title),
-    body: typeof body === "string" ? body : null,
-    user: request.actor,
-    state: "open" as const,
-    labels: [],
-    createdAt: now,
-    updatedAt: now,
-    closedAt: null,
-    pull: { head: branch, base: baseRef, draft: draft === true },
-  };
-  repo.issues.set(issue.number, issue);
-  return { status: 201, json: await toPull(state, repo, issue) };
-}
-
-function findPull(repo: RepoRecord, request: RestRequest): (IssueRecord & { pull: NonNullable<IssueRecord["pull"]> }) | undefined {
-  const issue = repo.issues.get(Number(request.params.number));
-  return issue !== undefined && isPull(issue) ? issue : undefined;
+  const fields = { title: String(title), body: typeof body === "string" ? body : null, user: request.actor, head: branch, base: baseRef };
+  const pull = await insertPull(repo, { ...fields, draft: draft === true });
+  return { status: 201, json: await toPull(state, repo, pull) };
 }
 
 async function updatePull(state: FakeGitHubState, repo: RepoRecord, request: RestRequest): Promise<RestReply> {
-  const pull = findPull(repo, request);
+  const pull = findPull(repo, request.params.number);
   if (pull === undefined) return { status: 404, json: NOT_FOUND };
   const { title, body, state: newState, base } = bodyObject(request);
   if (typeof title === "string") pull.title = title;
   if (typeof body === "string") pull.body = body;
   if (typeof base === "string") pull.pull.base = base;
   if (newState === "open" || newState === "closed") {
+    // Freeze refs/pull/<n>/head at the tip before closing; catch up with the branch on reopening.
+    await syncPullRefs(repo);
     pull.state = newState;
     pull.closedAt = newState === "closed" ? nowIso() : null;
+    await syncPullRefs(repo);
   }
   pull.updatedAt = nowIso();
   return { status: 200, json: await toPull(state, repo, pull) };
@@ -98,7 +65,7 @@ export const pullRoutes: Route[] = [
     "GET",
     "/repos/:owner/:repo/pulls/:number",
     withRepo(async (state, repo, request) => {
-      const pull = findPull(repo, request);
+      const pull = findPull(repo, request.params.number);
       return pull === undefined ? { status: 404, json: NOT_FOUND } : { status: 200, json: await toPull(state, repo, pull) };
     }),
   ),

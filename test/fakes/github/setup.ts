@@ -49,6 +49,9 @@ export async function createRepo(state: FakeGitHubState, projectRoot: string, op
     issues: new Map(),
     comments: [],
     reactions: [],
+    reviews: [],
+    reviewComments: [],
+    checkRuns: [],
   });
   return { fullName: `${owner}/${name}`, cloneUrl: `${state.url}/${owner}/${name}.git`, bareDir };
 }

@@ -68,7 +68,7 @@ export function toIssue(state: FakeGitHubState, repo: RepoRecord, issue: IssueRe
     author_association: issue.user === repo.owner ? "OWNER" : "NONE",
     ...(issue.pull === undefined
       ? {}
-      : { pull_request: { url: `${apiRepo}/pulls/${issue.number}`, html_url: issueHtmlUrl(state, repo, issue), merged_at: null } }),
+      : { pull_request: { url: `${apiRepo}/pulls/${issue.number}`, html_url: issueHtmlUrl(state, repo, issue), merged_at: issue.pull.merge?.at ?? null } }),
   };
 }
 

@@ -4,6 +4,72 @@ export interface PullData {
   head: string;
   base: string;
   draft: boolean;
+  /** Set once mergePullRequest has merged it. */
+  merge?: PullMerge;
+}
+
+export interface PullMerge {
+  at: string;
+  commitSha: string;
+  /** The base branch tip just before the merge, so the PR's diff stays what was reviewed. */
+  baseSha: string;
+}
+
+export type ReviewEvent = "COMMENT" | "APPROVE" | "REQUEST_CHANGES";
+export type ReviewState = "PENDING" | "COMMENTED" | "APPROVED" | "CHANGES_REQUESTED";
+
+export interface ReviewRecord {
+  id: number;
+  pullNumber: number;
+  user: string;
+  body: string;
+  /** What the request asked for; undefined leaves the review PENDING, as on GitHub. */
+  event: ReviewEvent | undefined;
+  state: ReviewState;
+  commitId: string;
+  submittedAt: string | null;
+}
+
+export interface ReviewCommentRecord {
+  id: number;
+  pullNumber: number;
+  reviewId: number;
+  path: string;
+  line: number;
+  side: "LEFT" | "RIGHT";
+  startLine: number | null;
+  startSide: "LEFT" | "RIGHT" | null;
+  position: number;
+  diffHunk: string;
+  body: string;
+  user: string;
+  commitId: string;
+  /** The thread's first comment, for replies. */
+  inReplyToId?: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type CheckStatus = "queued" | "in_progress" | "completed";
+export type CheckConclusion = "success" | "failure" | "neutral" | "cancelled" | "skipped" | "timed_out" | "action_required";
+
+export interface CheckRunOutput {
+  title: string;
+  summary: string;
+  text?: string;
+}
+
+export interface CheckRunRecord {
+  id: number;
+  name: string;
+  headSha: string;
+  status: CheckStatus;
+  conclusion: CheckConclusion | null;
+  output: CheckRunOutput | null;
+  detailsUrl: string | null;
+  externalId: string | null;
+  startedAt: string;
+  completedAt: string | null;
 }
 
 export interface IssueRecord {
@@ -19,6 +85,8 @@ export interface IssueRecord {
   /** Present when the issue is a pull request (they share one number space, as on GitHub). */
   pull?: PullData;
 }
+
+export type PullRecord = IssueRecord & { pull: PullData };
 
 export interface CommentRecord {
   id: number;
@@ -49,6 +117,9 @@ export interface RepoRecord {
   issues: Map<number, IssueRecord>;
   comments: CommentRecord[];
   reactions: ReactionRecord[];
+  reviews: ReviewRecord[];
+  reviewComments: ReviewCommentRecord[];
+  checkRuns: CheckRunRecord[];
 }
 
 export interface FakeGitHubState {
