@@ -10,3 +10,9 @@ export async function deleteBranch(octokit: Octokit, repo: RepoRef, branch: stri
     throw error;
   }
 }
+
+/** True when the branch is protected: the bot never pushes to one, whoever asks. */
+export async function isProtectedBranch(octokit: Octokit, repo: RepoRef, branch: string): Promise<boolean> {
+  const { data } = await octokit.rest.repos.getBranch({ ...repo, branch });
+  return data.protected;
+}

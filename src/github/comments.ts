@@ -26,3 +26,8 @@ export async function listIssueComments(octokit: Octokit, repo: RepoRef, issueNu
   const comments = await octokit.paginate(octokit.rest.issues.listComments, { ...repo, issue_number: issueNumber, per_page: 100 });
   return comments.map((c) => ({ id: c.id, body: c.body ?? "", author: c.user?.login ?? "ghost", authorType: c.user?.type ?? "User" }));
 }
+
+/** Answers in the thread of a pull request review comment. */
+export async function replyInReviewThread(octokit: Octokit, repo: RepoRef, pullNumber: number, commentId: number, body: string): Promise<void> {
+  await octokit.rest.pulls.createReplyForReviewComment({ ...repo, pull_number: pullNumber, comment_id: commentId, body });
+}

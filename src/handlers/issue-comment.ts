@@ -3,11 +3,14 @@ import { postComment } from "../github/comments.js";
 import { canWrite, getPermission, isBotAccount } from "../github/permissions.js";
 import { helpText } from "./commands/help-text.js";
 import { parseCommand } from "./commands/parse-command.js";
+import { enqueueFollowUp } from "./commands/enqueue-follow-up.js";
 import type { HandlerDeps } from "./issue-labeled.js";
 
 export interface CommentDeps extends HandlerDeps {
   mention: string;
   botLogin: () => Promise<string>;
+  /** Stops what runs or waits for an issue or pull request (`@codex stop`). */
+  cancel: (owner: string, repo: string, number: number, by: string) => { queued: number; running: number };
 }
 
 /**
@@ -41,6 +44,20 @@ export function handleIssueComment(deps: CommentDeps) {
         request: { trigger: "command", action: "command", headSha: pull.head.sha, baseRef: pull.base.ref, cloneUrl: repository.clone_url, sender, ...(command.focus ? { focus: command.focus } : {}) },
       }, { replaceQueued: true });
       if (task) deps.poke();
+      return;
+    }
+    if (command.name === "stop") {
+      const stopped = deps.cancel(repo.owner, repo.repo, issue.number, author);
+      const said = stopped.running + stopped.queued > 0
+        ? `Stopping: ${stopped.running} running and ${stopped.queued} waiting task(s) for #${issue.number} were cancelled by @${author}. Nothing more will be pushed for them.`
+        : `There is nothing to stop: codex has no running or waiting task for #${issue.number}.`;
+      await postComment(context.octokit, repo, issue.number, said);
+      return;
+    }
+    const event = { octokit: context.octokit, repo, deliveryId: context.id, installationId, repository };
+    if (issue.pull_request && (command.name === "fix" || (command.name === "task" && command.instruction))) {
+      const instruction = command.name === "fix" ? "Fix the review findings listed below." : command.instruction;
+      await enqueueFollowUp(event, deps, { pullNumber: issue.number, instruction, sender, target: command.name === "fix" ? { fixFindings: true } : {} });
       return;
     }
     if (command.name === "task" && !issue.pull_request && command.instruction) {

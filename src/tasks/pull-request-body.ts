@@ -10,7 +10,8 @@ export interface Verification {
 
 export interface PullRequestReport {
   summary: string;
-  issueNumber: number;
+  /** The issue the change fixes; null for a follow-up on someone's own pull request. */
+  issueNumber: number | null;
   changes: StagedChange[];
   verification: Verification | null;
   requestedBy: string;
@@ -55,8 +56,8 @@ export function renderPullRequestBody(r: PullRequestReport): string {
     r.incomplete ? `> [!WARNING]\n> ${r.incomplete}\n` : "",
     r.summary || "_The agent gave no summary._",
     "",
-    `Fixes #${r.issueNumber}`,
-    "", "### Files changed", "", ...files,
+    ...(r.issueNumber === null ? [] : [`Fixes #${r.issueNumber}`, ""]),
+    "### Files changed", "", ...files,
     "", "### Verification", "", renderVerification(r.verification),
     "", "---",
     `Requested by @${r.requestedBy} · model \`${r.model}\` · ${r.turns} turns · ${r.tokens.toLocaleString("en-US")} tokens · ${formatDuration(r.durationMs)}${r.logUrl ? ` · [full log](${r.logUrl})` : ""}`,

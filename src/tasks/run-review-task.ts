@@ -112,7 +112,7 @@ export function createReviewTaskRunner(deps: RunnerDeps) {
  * it did not look at again and that are still part of the pull request (a reverted file is not).
  */
 function carryForward(deps: RunnerDeps, task: ReviewTask, current: (Finding & { fingerprint: string })[], reviewedPaths: Set<string>, prPaths: Set<string>, incremental: boolean) {
-  const now = current.map((f) => ({ path: f.path, priority: f.priority, title: f.title, fingerprint: f.fingerprint }));
+  const now = current.map((f) => ({ path: f.path, priority: f.priority, title: f.title, fingerprint: f.fingerprint, startLine: f.start_line, endLine: f.end_line, body: f.body }));
   if (!incremental) return now;
   const before = deps.store.getReviewState(task.owner, task.repo, task.number)?.findings ?? [];
   return [...now, ...before.filter((f) => !reviewedPaths.has(f.path) && prPaths.has(f.path))];

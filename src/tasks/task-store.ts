@@ -75,7 +75,7 @@ function toBotPullRequest(row: Row): BotPullRequest {
 
 export interface ReviewState {
   headSha: string;
-  findings: { path: string; priority: number; title: string; fingerprint: string }[];
+  findings: { path: string; priority: number; title: string; fingerprint: string; startLine: number; endLine: number; body: string }[];
 }
 
 export type EnqueueInput = Pick<TaskRecord, "kind" | "installationId" | "owner" | "repo" | "number" | "request">;
@@ -87,6 +87,8 @@ export interface EnqueueOptions {
    * order keeps them one at a time.
    */
   replaceQueued?: boolean;
+  /** Queue even while a task of the same kind runs for this issue or PR (it waits its turn). */
+  queueBehindRunning?: boolean;
 }
 
 type Row = Record<string, string | number | null>;
@@ -155,7 +157,7 @@ export class TaskStore {
         .prepare("UPDATE tasks SET status = 'cancelled', summary = 'replaced by a newer request', updated_at = ? WHERE owner = ? AND repo = ? AND number = ? AND kind = ? AND status = 'queued'")
         .run(now, input.owner, input.repo, input.number, input.kind);
     }
-    const blocking = options.replaceQueued ? "('queued')" : "('queued', 'running')";
+    const blocking = options.replaceQueued ? "('queued')" : options.queueBehindRunning ? "('none')" : "('queued', 'running')";
     const result = this.#db
       .prepare(
         `INSERT INTO tasks (id, kind, status, installation_id, owner, repo, number, request, log_id, created_at, updated_at)
@@ -203,6 +205,22 @@ export class TaskStore {
       .run(now, MAX_ATTEMPTS).changes;
     const requeued = this.#db.prepare("UPDATE tasks SET status = 'queued', updated_at = ? WHERE status = 'running'").run(now).changes;
     return { requeued: Number(requeued), failed: Number(failed) };
+  }
+
+  /** Cancels every queued task for this issue or pull request; returns how many. */
+  cancelQueued(owner: string, repo: string, number: number, reason: string): number {
+    return Number(
+      this.#db.prepare("UPDATE tasks SET status = 'cancelled', summary = ?, updated_at = ? WHERE owner = ? AND repo = ? AND number = ? AND status = 'queued'")
+        .run(reason, Date.now(), owner, repo, number).changes,
+    );
+  }
+
+  /** How many code tasks the automatic fix loop has run on a pull request. */
+  countAutoFixRounds(owner: string, repo: string, number: number): number {
+    const row = this.#db
+      .prepare("SELECT count(*) AS n FROM tasks WHERE owner = ? AND repo = ? AND number = ? AND kind = 'code' AND json_extract(request, '$.pull.autoFix') = 1 AND status != 'cancelled'")
+      .get(owner, repo, number) as Row;
+    return Number(row.n);
   }
 
   setStatusComment(id: string, commentId: number): void {

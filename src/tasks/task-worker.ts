@@ -4,11 +4,12 @@ import type { TaskRecord } from "./task-types.js";
 
 import type { CodeTask, ReviewTask } from "./task-types.js";
 
-export type TaskRunner = (task: TaskRecord) => Promise<void>;
+/** Runs one task; `signal` aborts when someone asks the bot to stop it. */
+export type TaskRunner = (task: TaskRecord, signal: AbortSignal) => Promise<void>;
 
 /** One runner per kind of task; the worker picks by `task.kind`. */
-export function dispatchByKind(runners: { code: (task: CodeTask) => Promise<void>; review: (task: ReviewTask) => Promise<void> }): TaskRunner {
-  return (task) => (task.kind === "code" ? runners.code(task) : runners.review(task));
+export function dispatchByKind(runners: { code: (task: CodeTask, signal: AbortSignal) => Promise<void>; review: (task: ReviewTask, signal: AbortSignal) => Promise<void> }): TaskRunner {
+  return (task, signal) => (task.kind === "code" ? runners.code(task, signal) : runners.review(task, signal));
 }
 
 /**
@@ -17,6 +18,7 @@ export function dispatchByKind(runners: { code: (task: CodeTask) => Promise<void
  */
 export class TaskWorker {
   readonly #running = new Set<Promise<void>>();
+  readonly #controllers = new Map<string, { task: TaskRecord; controller: AbortController }>();
   #timer: NodeJS.Timeout | undefined;
   #stopped = false;
 
@@ -48,13 +50,33 @@ export class TaskWorker {
   async #execute(task: TaskRecord): Promise<void> {
     const log = this.log.child({ task: task.id, repo: `${task.owner}/${task.repo}`, number: task.number });
     log.info({ attempt: task.attempts }, "task started");
+    const controller = new AbortController();
+    this.#controllers.set(task.id, { task, controller });
     try {
-      await this.runTask(task);
+      await this.runTask(task, controller.signal);
     } catch (error) {
       // The runner reports its own failures; this catches bugs so one task cannot stop the worker.
       log.error({ err: error }, "task crashed");
       this.store.finish(task.id, "failed", `internal error: ${(error as Error).message}`);
+    } finally {
+      this.#controllers.delete(task.id);
     }
+  }
+
+  /**
+   * `@codex stop`: cancels what is queued for the issue or pull request and aborts what is
+   * running (the runner stops at its next step and says so). Returns how many of each.
+   */
+  cancel(owner: string, repo: string, number: number, by: string): { queued: number; running: number } {
+    const queued = this.store.cancelQueued(owner, repo, number, `stopped by @${by}`);
+    let running = 0;
+    for (const { task, controller } of this.#controllers.values()) {
+      if (task.owner === owner && task.repo === repo && task.number === number && !controller.signal.aborted) {
+        controller.abort(new Error(`stopped by @${by}`));
+        running += 1;
+      }
+    }
+    return { queued, running };
   }
 
   /** Stops taking new tasks and waits for running ones. */

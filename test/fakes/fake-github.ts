@@ -11,6 +11,7 @@ import { readPath } from "./github/read-path.js";
 import { issueInstallationToken } from "./github/routes-app.js";
 import type { AddIssueCommentOptions, AddIssueOptions, CreatedRepo, CreateRepoOptions } from "./github/setup.js";
 import { addIssue, addIssueComment, createRepo, setPermission } from "./github/setup.js";
+import { findRepo } from "./github/state.js";
 import { mergePullRequest } from "./github/merge-pull.js";
 import type { OpenPullRequestOptions } from "./github/open-pull.js";
 import { openPullRequest } from "./github/open-pull.js";
@@ -72,6 +73,8 @@ export interface FakeGitHub {
   issueToken(): string;
   createRepo(options: CreateRepoOptions): Promise<CreatedRepo>;
   setPermission(owner: string, repo: string, username: string, permission: Permission): void;
+  /** Marks a branch protected, as branch protection rules would. */
+  protectBranch(owner: string, repo: string, branch: string): void;
   addIssue(owner: string, repo: string, options: AddIssueOptions): IssueRecord;
   addIssueComment(owner: string, repo: string, issueNumber: number, options: AddIssueCommentOptions): CommentRecord;
   /** Branch → commit sha, read from the bare repository now (so it sees pushes). */
@@ -136,6 +139,11 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     issueToken: () => issueInstallationToken(state),
     createRepo: (repoOptions) => createRepo(state, projectRoot, repoOptions),
     setPermission: (owner, repo, username, permission) => setPermission(state, owner, repo, username, permission),
+    protectBranch: (owner, repo, branch) => {
+      const record = findRepo(state, owner, repo);
+      if (!record) throw new Error(`no repo ${owner}/${repo}`);
+      (record.protectedBranches ??= new Set()).add(branch);
+    },
     addIssue: (owner, repo, issue) => addIssue(state, owner, repo, issue),
     addIssueComment: (owner, repo, number, comment) => addIssueComment(state, owner, repo, number, comment),
     branches: (owner, repo) => listBranches(requireRepo(state, owner, repo).bareDir),

@@ -25,13 +25,15 @@ const nockPermission = (user: string, permission: string) =>
 describe("issue_comment handler: @codex commands", () => {
   let store: TaskStore;
   let probot: Probot;
+  let cancels: string[];
   const deliver = (id: string, payload: IssueCommentCreatedEvent) => probot.receive({ name: "issue_comment", id, payload: payload as never });
 
   beforeEach(() => {
     store = new TaskStore(":memory:");
+    cancels = [];
     probot = createTestProbot();
     probot.load((app) => {
-      app.on("issue_comment.created", handleIssueComment({ store, poke: () => undefined, defaultLabel: "codex", mention: "codex", botLogin: async () => "codex-app[bot]" }));
+      app.on("issue_comment.created", handleIssueComment({ store, poke: () => undefined, defaultLabel: "codex", mention: "codex", botLogin: async () => "codex-app[bot]", cancel: (...args) => { cancels.push(args.join("/")); return { queued: 0, running: 1 }; } }));
     });
     nock.disableNetConnect();
   });

@@ -8,6 +8,7 @@ export type Command =
   | { name: "review"; focus?: string }
   | { name: "help" }
   | { name: "stop" }
+  | { name: "fix" }
   | { name: "task"; instruction: string };
 
 export function parseCommand(body: string, handles: readonly string[]): Command | null {
@@ -30,6 +31,7 @@ export function parseCommand(body: string, handles: readonly string[]): Command 
   if (verb === "review") return { name: "review", ...(args.length ? { focus: args.join(" ") } : {}) };
   if (verb === "help" || (verb === "" && following === "")) return { name: "help" };
   if (verb === "stop" || verb === "cancel") return { name: "stop" };
+  if (verb === "fix" && args.length === 0 && following === "") return { name: "fix" };
   const instruction = [rest, following].filter(Boolean).join("\n").trim();
   return { name: "task", instruction };
 }

@@ -17,6 +17,7 @@ export interface AgentPhase {
   commandTimeoutMs: number;
   onPlan: (plan: PlanStep[]) => void;
   log: TaskLog;
+  signal?: AbortSignal;
 }
 
 /** Runs the agent with the three tools; every step goes to the task log. */
@@ -34,6 +35,7 @@ export async function runAgentPhase(phase: AgentPhase): Promise<AgentOutcome> {
     tools,
     model: phase.model,
     budgets: phase.budgets,
+    ...(phase.signal ? { signal: phase.signal } : {}),
     onEvent: (event) => {
       if (event.type === "model") {
         log.write(`agent: turn ${event.turn} (${event.usage.inputTokens} in / ${event.usage.outputTokens} out)`, event.text);

@@ -1,5 +1,5 @@
 import { collectAgentsMd } from "../../agent/agents-md.js";
-import { buildTaskPrompt } from "../../agent/task-prompt.js";
+import { buildTaskPrompt, type PullContext } from "../../agent/task-prompt.js";
 import { listIssueComments } from "../../github/comments.js";
 import { canWrite, getPermission, isBotAccount } from "../../github/permissions.js";
 import type { Octokit, RepoRef } from "../../github/types.js";
@@ -10,7 +10,7 @@ import type { CodeTask } from "../task-types.js";
  * The task prompt: the issue, the discussion by people who can write to the repository (anyone
  * else's comments never reach the model), AGENTS.md files and the repo config's instructions.
  */
-export async function gatherTaskPrompt(octokit: Octokit, repo: RepoRef, task: CodeTask, workTree: string, config: RepoConfig, testCommand: string | undefined): Promise<string> {
+export async function gatherTaskPrompt(octokit: Octokit, repo: RepoRef, task: CodeTask, workTree: string, config: RepoConfig, testCommand: string | undefined, pull?: PullContext): Promise<string> {
   const comments = await listIssueComments(octokit, repo, task.number);
   const writers = new Map<string, boolean>();
   const trusted: { author: string; body: string }[] = [];
@@ -27,5 +27,6 @@ export async function gatherTaskPrompt(octokit: Octokit, repo: RepoRef, task: Co
     agentsMd: await collectAgentsMd(workTree),
     ...(config.instructions ? { repoInstructions: config.instructions } : {}),
     ...(testCommand ? { testCommand } : {}),
+    ...(pull ? { pull } : {}),
   });
 }

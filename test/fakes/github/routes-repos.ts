@@ -1,6 +1,7 @@
 import type { RestReply, Route } from "./route.js";
 import { route, withRepo } from "./route.js";
 import { readPath } from "./read-path.js";
+import { resolveCommit } from "./git-revs.js";
 import { NOT_FOUND, toRepo, toUser } from "./shapes.js";
 import type { FakeGitHubState, Permission, RepoRecord } from "./state.js";
 
@@ -63,7 +64,15 @@ async function contents(state: FakeGitHubState, repo: RepoRecord, path: string, 
   };
 }
 
+/** GET /repos/:o/:r/branches/:branch. Branches listed in `repo.protectedBranches` report `protected: true`. */
+async function getBranch(repo: RepoRecord, branch: string): Promise<RestReply> {
+  const sha = await resolveCommit(repo.bareDir, `refs/heads/${branch}`);
+  if (!sha) return { status: 404, json: { message: "Branch not found" } };
+  return { status: 200, json: { name: branch, commit: { sha }, protected: repo.protectedBranches?.has(branch) ?? false } };
+}
+
 export const repoRoutes: Route[] = [
+  route("GET", "/repos/:owner/:repo/branches/*branch", withRepo((_state, repo, request) => getBranch(repo, decodeURIComponent(request.params.branch ?? "")))),
   route("GET", "/repos/:owner/:repo", withRepo((state, repo) => ({ status: 200, json: toRepo(state, repo) }))),
   route(
     "GET",

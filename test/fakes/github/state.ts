@@ -114,6 +114,8 @@ export interface RepoRecord {
   private: boolean;
   bareDir: string;
   permissions: Map<string, Permission>;
+  /** Branches GitHub would report as protected (set by tests). */
+  protectedBranches?: Set<string>;
   issues: Map<number, IssueRecord>;
   comments: CommentRecord[];
   reactions: ReactionRecord[];

@@ -1,0 +1,50 @@
+import type { Context } from "probot";
+import { postComment } from "../github/comments.js";
+import { canWrite, getPermission, isBotAccount } from "../github/permissions.js";
+import { enqueueFollowUp } from "./commands/enqueue-follow-up.js";
+import { parseCommand } from "./commands/parse-command.js";
+import type { CommentDeps } from "./issue-comment.js";
+
+/**
+ * `@codex fix this` as a reply in an inline review thread (the bot's or a person's): the task
+ * gets the thread's file, lines, diff hunk and the comment that started it, and the bot answers
+ * in the same thread.
+ */
+export function handleReviewComment(deps: CommentDeps) {
+  return async (context: Context<"pull_request_review_comment.created">): Promise<void> => {
+    const { comment, pull_request: pull, repository } = context.payload;
+    const user = comment.user;
+    if (!user || isBotAccount({ login: user.login, type: user.type })) return;
+    const slug = (await deps.botLogin()).replace(/\[bot\]$/, "");
+    const command = parseCommand(comment.body, [deps.mention, slug]);
+    if (!command || deps.store.hasDelivery(context.id)) return;
+    const repo = context.repo();
+    const author = user.login;
+    if (!canWrite(await getPermission(context.octokit, repo, author))) {
+      await context.octokit.rest.pulls.createReplyForReviewComment({ ...repo, pull_number: pull.number, comment_id: comment.id,
+        body: `@${author} codex-bot only takes commands from people with write, maintain or admin access to this repository.` });
+      return;
+    }
+    await context.octokit.rest.reactions.createForPullRequestReviewComment({ ...repo, comment_id: comment.id, content: "eyes" }).catch(() => undefined);
+    if (command.name !== "task" && command.name !== "fix") {
+      await postComment(context.octokit, repo, pull.number, `@${author} in a review thread codex-bot takes a request such as \`@${deps.mention} fix this\`; other commands go in the pull request's conversation.`);
+      return;
+    }
+    // The thread's first comment says what is wrong; a reply's own text is the request.
+    const rootId = comment.in_reply_to_id ?? comment.id;
+    const root = rootId === comment.id ? comment : (await context.octokit.rest.pulls.getReviewComment({ ...repo, comment_id: rootId })).data;
+    const rootAuthorCanWrite = root.user?.login === author || isBotAccount({ login: root.user?.login ?? "", type: root.user?.type ?? "User" }) || canWrite(await getPermission(context.octokit, repo, root.user?.login ?? ""));
+    await enqueueFollowUp({ octokit: context.octokit, repo, deliveryId: context.id, installationId: context.payload.installation?.id ?? 0, repository }, deps, {
+      pullNumber: pull.number,
+      instruction: command.name === "fix" ? "Fix what this review comment points out." : command.instruction,
+      sender: { login: author, id: user.id },
+      target: {
+        thread: {
+          commentId: rootId, path: comment.path, line: comment.line ?? null, startLine: comment.start_line ?? null, diffHunk: comment.diff_hunk,
+          // Comments from people without write access never reach the model.
+          rootBody: rootAuthorCanWrite ? root.body : "(the comment's author cannot write to this repository; its text is not shown)",
+        },
+      },
+    });
+  };
+}
