@@ -14,6 +14,7 @@ import { resolveBotIdentity, resolveBotLogin } from "./github/bot-identity.js";
 import { handleIssueComment } from "./handlers/issue-comment.js";
 import { handlePullRequestClosed } from "./handlers/pull-request-closed.js";
 import { handleReviewComment } from "./handlers/review-comment.js";
+import { handleCheckSuiteCompleted } from "./handlers/check-suite.js";
 import { sweepAbandonedBranches } from "./tasks/branch-janitor.js";
 import { handlePullRequest, REVIEWED_ACTIONS } from "./handlers/pull-request.js";
 import { createReviewTaskRunner } from "./tasks/run-review-task.js";
@@ -47,6 +48,7 @@ export function codexBot(config: ServerConfig) {
     app.on("issues.labeled", handleIssueLabeled(handlerDeps));
     app.on([...REVIEWED_ACTIONS], handlePullRequest({ ...handlerDeps, botLogin }));
     app.on("pull_request.closed", handlePullRequestClosed(handlerDeps));
+    app.on("check_suite.completed", handleCheckSuiteCompleted({ ...handlerDeps, botLogin }));
     const commentDeps = { ...handlerDeps, botLogin, mention: config.CODEX_MENTION.replace(/^@/, ""), cancel: worker.cancel.bind(worker) };
     app.on("issue_comment.created", handleIssueComment(commentDeps));
     app.on("pull_request_review_comment.created", handleReviewComment(commentDeps));

@@ -45,6 +45,10 @@ const repoConfigShape = {
   draft_on_failure: z.boolean().default(true),
   allow_workflow_changes: z.boolean().default(false),
   delete_branch_on_merge: z.boolean().default(true),
+  auto_fix: z.boolean().default(false),
+  max_fix_rounds: z.number().int().min(0).max(10).default(2),
+  fix_ci: z.boolean().default(false),
+  allow_bots: z.array(z.string()).default([]),
   abandoned_branch_days: z.number().int().min(0).max(365).default(14),
   review: reviewSchema.default(reviewSchema.parse({})),
 };

@@ -4,6 +4,7 @@ import { canWrite, getPermission, isBotAccount } from "../github/permissions.js"
 import { helpText } from "./commands/help-text.js";
 import { parseCommand } from "./commands/parse-command.js";
 import { enqueueFollowUp } from "./commands/enqueue-follow-up.js";
+import { isAllowedBot } from "./bot-allowed.js";
 import type { HandlerDeps } from "./issue-labeled.js";
 
 export interface CommentDeps extends HandlerDeps {
@@ -21,14 +22,15 @@ export function handleIssueComment(deps: CommentDeps) {
   return async (context: Context<"issue_comment.created">): Promise<void> => {
     const { comment, issue, repository } = context.payload;
     const log = context.log.child({ delivery: context.id, issue: issue.number });
-    if (isBotAccount({ login: comment.user?.login ?? "", type: comment.user?.type ?? "User" })) return log.debug("ignored: comment by a bot");
-    const slug = (await deps.botLogin()).replace(/\[bot\]$/, "");
-    const command = parseCommand(comment.body ?? "", [deps.mention, slug]);
+    const ownLogin = await deps.botLogin();
+    const command = parseCommand(comment.body ?? "", [deps.mention, ownLogin.replace(/\[bot\]$/, "")]);
     if (!command) return;
     if (deps.store.hasDelivery(context.id)) return log.info("ignored: delivery already handled");
     const repo = context.repo();
     const author = comment.user!.login;
-    if (!canWrite(await getPermission(context.octokit, repo, author))) {
+    const isBot = isBotAccount({ login: author, type: comment.user?.type ?? "User" });
+    if (isBot && !(await isAllowedBot(context.octokit, repo, author, ownLogin))) return log.debug({ author }, "ignored: comment by a bot that is not in allow_bots");
+    if (!isBot && !canWrite(await getPermission(context.octokit, repo, author))) {
       log.info({ author }, "refused: commenter cannot write to the repository");
       await postComment(context.octokit, repo, issue.number, `@${author} codex-bot only takes commands from people with write, maintain or admin access to this repository.`);
       return;

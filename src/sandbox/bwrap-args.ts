@@ -2,7 +2,8 @@ import { isAbsolute } from "node:path";
 import { SandboxConfigError } from "./errors.js";
 import { detectHostLayout, type HostLayout } from "./host-layout.js";
 import { resolveLimits } from "./limits.js";
-import { SANDBOX_HOME, buildSandboxEnv } from "./sandbox-env.js";
+import { SANDBOX_HOME, buildSandboxEnv, validateSecrets } from "./sandbox-env.js";
+import { SANDBOX_NAMESERVER } from "./setup-network.js";
 import type { SandboxOptions } from "./types.js";
 
 export const SANDBOX_WORKSPACE = "/workspace";
@@ -10,15 +11,23 @@ export const SANDBOX_WORKSPACE = "/workspace";
 export const HOSTS_FD = 3;
 // The host's /etc/hosts may name internal machines; the sandbox only needs localhost.
 export const SANDBOX_HOSTS_TEXT = "127.0.0.1 localhost\n::1 localhost\n";
+/** The descriptor with the contents of /etc/resolv.conf (network: true only). */
+export const RESOLV_CONF_FD = 6;
+// Not the host's resolv.conf: its name servers may be on the host's loopback, which the setup
+// sandbox cannot reach, and its search domains name internal networks.
+export const SANDBOX_RESOLV_CONF_TEXT = `nameserver ${SANDBOX_NAMESERVER}\n`;
 
 /**
  * The bwrap arguments (everything before `--`) for a sandbox. Pure given `host`; the
  * default reads the host layout. Throws SandboxConfigError for unsafe options.
  * Order matters: bwrap applies mounts in order, so later mounts cover earlier ones.
  * Needs bubblewrap 0.8 or later (--disable-userns); runSandboxSelfTest checks the version.
+ * With `network: true` bwrap keeps the network namespace it is started in, so it must be
+ * started inside the isolated one (setup-network.ts), never directly from the host.
  */
 export function buildBwrapArgs(options: SandboxOptions, host: HostLayout = detectHostLayout()): string[] {
   const limits = resolveLimits(options.limits);
+  validateSecrets(options.secrets, options.network);
   return [
     ...namespaceArgs(options.network),
     ...rootArgs(host),
@@ -37,6 +46,7 @@ export function buildBwrapArgs(options: SandboxOptions, host: HostLayout = detec
 function namespaceArgs(network: boolean): string[] {
   return [
     "--unshare-all",
+    // The launcher's network namespace: for the setup phase, one of its own (setup-network.ts).
     ...(network ? ["--share-net"] : []),
     // --unshare-all only *tries* a user namespace; --disable-userns needs one for sure.
     "--unshare-user",
@@ -68,7 +78,7 @@ function etcArgs(host: HostLayout, network: boolean): string[] {
   args.push(...host.hiddenPaths.flatMap((path) => ["--tmpfs", path]));
   args.push("--perms", "0644", "--ro-bind-data", String(HOSTS_FD), "/etc/hosts");
   // Without a network there is nothing to resolve against.
-  if (network && host.hasResolvConf) args.push("--ro-bind", "/etc/resolv.conf", "/etc/resolv.conf");
+  if (network) args.push("--perms", "0644", "--ro-bind-data", String(RESOLV_CONF_FD), "/etc/resolv.conf");
   return args;
 }
 

@@ -24,8 +24,17 @@ export interface SandboxCgroup {
   procsFiles: string[];
   /** Whether the memory controller bounds the sandbox's total memory. */
   limitsMemory: boolean;
+  /** How often the limits bit so far; read before destroy. Never throws. */
+  readLimitEvents(): Promise<CgroupLimitEvents>;
   /** Kills whatever is left in the cgroups and removes them. Never throws. */
   destroy(): Promise<void>;
+}
+
+export interface CgroupLimitEvents {
+  /** Processes the OOM killer ended because the sandbox reached maxMemoryBytes. */
+  oomKills: number;
+  /** fork/clone calls refused because the sandbox reached maxProcesses. */
+  processLimitHits: number;
 }
 
 /**
@@ -48,6 +57,10 @@ export async function createSandboxCgroup(
   return {
     procsFiles: [...dirs.values()].map((dir) => join(dir, "cgroup.procs")),
     limitsMemory: dirs.has("memory"),
+    readLimitEvents: async () => ({
+      oomKills: await readCounter(dirs.get("memory"), "memory.oom_control", "oom_kill"),
+      processLimitHits: await readCounter(dirs.get("pids"), "pids.events", "max"),
+    }),
     destroy: async () => {
       await Promise.all([...dirs.values()].map((dir) => emptyAndRemove(dir)));
     },
@@ -103,6 +116,14 @@ async function removeDir(dir: string): Promise<boolean> {
     () => true,
     (error: NodeJS.ErrnoException) => error.code === "ENOENT",
   );
+}
+
+/** The number after `key` in a cgroup file of "key value" lines; 0 when absent. */
+async function readCounter(dir: string | undefined, file: string, key: string): Promise<number> {
+  if (dir === undefined) return 0;
+  const text = await readFile(join(dir, file), "utf8").catch(() => "");
+  const value = Number(new RegExp(`^${key} (\\d+)$`, "m").exec(text)?.[1]);
+  return Number.isSafeInteger(value) ? value : 0;
 }
 
 async function readPids(procsFile: string): Promise<number[]> {

@@ -11,7 +11,6 @@ export interface HostLayout {
   etcPaths: string[];
   /** Existing paths inside the /etc mounts that hold secrets and are hidden under an empty tmpfs. */
   hiddenPaths: string[];
-  hasResolvConf: boolean;
 }
 
 export const ROOT_LINK_PATHS = ["/bin", "/sbin", "/lib", "/lib64"];
@@ -39,7 +38,6 @@ export function detectHostLayout(): HostLayout {
     rootEntries: Object.fromEntries(ROOT_LINK_PATHS.map((path) => [path, describeRootEntry(path)])),
     etcPaths: ETC_ALLOW_LIST.filter((path) => existsSync(path)),
     hiddenPaths: SECRET_PATHS.filter((path) => existsSync(path)),
-    hasResolvConf: existsSync("/etc/resolv.conf"),
   };
 }
 

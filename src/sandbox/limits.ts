@@ -14,6 +14,8 @@ const GIB = 1024 * MIB;
  * - maxMemoryBytes: the memory cgroup, for the whole sandbox.
  * - maxVirtualMemoryBytes: `ulimit -v`, applied only when there is no memory cgroup (see
  *   prelude.ts); it bounds each process, not the sum.
+ * - maxWorkspaceBytes: measured with `du` after each command (workspace-usage.ts); a command can
+ *   overshoot it while it runs, by at most the free disk, but the task stops afterwards.
  */
 export const DEFAULT_SANDBOX_LIMITS: Readonly<SandboxLimits> = Object.freeze({
   maxProcesses: 512,
@@ -22,6 +24,7 @@ export const DEFAULT_SANDBOX_LIMITS: Readonly<SandboxLimits> = Object.freeze({
   maxOpenFiles: 4096,
   maxMemoryBytes: 8 * GIB,
   tmpfsSizeBytes: 1 * GIB,
+  maxWorkspaceBytes: 20 * GIB,
 });
 
 /** Defaults with `overrides` applied; throws SandboxConfigError for a value that is not a positive integer. */

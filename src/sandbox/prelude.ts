@@ -7,6 +7,11 @@ export interface PreludeOptions {
    * Node 20's WebAssembly (which its built-in fetch needs) fails under 8 GiB (measured).
    */
   limitVirtualMemory: boolean;
+  /**
+   * A descriptor carrying `NAME=value` records, each ending in NUL, to export before the command
+   * (setup secrets). Read before the inherited descriptors are closed.
+   */
+  secretsFd?: number;
 }
 
 /**
@@ -14,7 +19,19 @@ export interface PreludeOptions {
  * `bash -c "$1"`, so the command starts in a fresh shell that cannot undo any of it.
  */
 export function buildSandboxPrelude(limits: SandboxLimits, options: PreludeOptions): string {
-  return [closeInheritedFds(), setRlimits(limits, options), mergeStderr(), 'exec /bin/bash -c "$1" bash'].join(" ");
+  return [
+    ...(options.secretsFd === undefined ? [] : [exportSecrets(options.secretsFd)]),
+    closeInheritedFds(),
+    setRlimits(limits, options),
+    mergeStderr(),
+    'exec /bin/bash -c "$1" bash',
+  ].join(" ");
+}
+
+// Through a pipe rather than bwrap's --setenv, whose argv any host process can read in /proc.
+// Names were validated by sandbox-env.ts; values may hold anything but NUL, newlines included.
+function exportSecrets(fd: number): string {
+  return `while IFS= read -r -d '' entry; do export -- "$entry"; done <&${fd}; unset entry;`;
 }
 
 // Node marks its own descriptors close-on-exec, but whatever started the bot may have left

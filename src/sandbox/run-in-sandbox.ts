@@ -1,12 +1,14 @@
 import { constants } from "node:os";
-import { execa } from "execa";
-import { buildBwrapArgs, SANDBOX_HOSTS_TEXT } from "./bwrap-args.js";
+import { buildBwrapArgs } from "./bwrap-args.js";
 import { CappedOutput } from "./capped-output.js";
-import { createSandboxCgroup } from "./cgroup.js";
+import { createSandboxCgroup, type SandboxCgroup } from "./cgroup.js";
 import { BWRAP_INSTALL_HINT, findBwrap, isExecutableFile } from "./find-bwrap.js";
+import { hasSecrets, launchSandbox, SECRETS_FD } from "./launch-sandbox.js";
 import { resolveLimits } from "./limits.js";
 import { buildSandboxPrelude } from "./prelude.js";
+import { findSetupNetworkTools } from "./setup-network.js";
 import type { ExecResult, RunOptions, Sandbox, SandboxLimits, SandboxOptions } from "./types.js";
+import { watchWorkspaceUsage } from "./workspace-usage.js";
 
 export const DEFAULT_TIMEOUT_MS = 120_000;
 export const DEFAULT_OUTPUT_LIMIT_BYTES = 1_000_000;
@@ -14,12 +16,6 @@ export const DEFAULT_OUTPUT_LIMIT_BYTES = 1_000_000;
 export const TIMEOUT_EXIT_CODE = 124;
 /** The exit code when the sandbox could not start at all, as a shell reports a missing command. */
 export const SPAWN_FAILURE_EXIT_CODE = 127;
-
-// Moves this shell into the cgroups, then becomes bwrap (same pid), so that nothing bwrap
-// starts is ever outside them. Exit 125 rather than run without limits. sh exports PWD,
-// which bwrap would pass on to /proc/1/environ inside.
-const JOIN_CGROUPS_SCRIPT =
-  'while [ "$1" != -- ]; do echo $$ > "$1" || exit 125; shift; done; shift; unset PWD; exec "$@"';
 
 /** What the launch needs from execa's result; spelled out so the mapping below is total. */
 interface LaunchResult {
@@ -31,7 +27,7 @@ interface LaunchResult {
 
 /**
  * A sandbox for one task. Throws SandboxConfigError now for unsafe options (a secret-like env
- * name, a relative path); after that, `run` never throws.
+ * name, secrets without network, a relative path); after that, `run` never throws.
  */
 export function createSandbox(options: SandboxOptions): Sandbox {
   // Built again for every run (the host may change); built now only to reject bad options early.
@@ -56,46 +52,64 @@ async function runCommand(
   runOptions: RunOptions,
   startedAt: number,
 ): Promise<ExecResult> {
+  // 1. The host tools: bwrap, and for the setup phase what isolates its network. None missing.
   const bwrapPath = options.bwrapPath ?? findBwrap();
   if (bwrapPath === undefined) return failedResult(BWRAP_INSTALL_HINT, startedAt);
   if (!isExecutableFile(bwrapPath)) return failedResult(`${bwrapPath} is not an executable file. ${BWRAP_INSTALL_HINT}`, startedAt);
-  const bwrapArgs = buildBwrapArgs(options);
+  const network = options.network ? findSetupNetworkTools(options.slirp4netnsPath) : undefined;
+  if (typeof network === "string") return failedResult(network, startedAt);
+
+  // 2. Limits for the whole sandbox, then the launch.
   const output = new CappedOutput(runOptions.outputLimitBytes ?? DEFAULT_OUTPUT_LIMIT_BYTES);
   const cgroup = await createSandboxCgroup(limits, options.cgroupRoot, options.hostUser);
   try {
-    const prelude = buildSandboxPrelude(limits, { limitVirtualMemory: !cgroup?.limitsMemory });
-    const bwrapArgv = [bwrapPath, ...bwrapArgs, "--", "/bin/bash", "-c", prelude, "sandbox", command];
-    const [file = bwrapPath, ...args] = cgroup
-      ? ["/bin/sh", "-c", JOIN_CGROUPS_SCRIPT, "sh", ...cgroup.procsFiles, "--", ...bwrapArgv]
-      : bwrapArgv;
-    const subprocess = execa(file, args, launchOptions(options, runOptions));
-    subprocess.stdout?.on("data", (chunk: Buffer) => output.push(chunk));
-    subprocess.stderr?.on("data", (chunk: Buffer) => output.push(chunk));
-    return toExecResult(await subprocess, output, startedAt);
+    const prelude = buildSandboxPrelude(limits, {
+      limitVirtualMemory: !cgroup?.limitsMemory,
+      secretsFd: hasSecrets(options) ? SECRETS_FD : undefined,
+    });
+    const bwrapArgv = [bwrapPath, ...buildBwrapArgs(options), "--", "/bin/bash", "-c", prelude, "sandbox", command];
+    const launched = await launchSandbox({ options, bwrapArgv, cgroup, network, timeoutMs: resolveTimeout(runOptions.timeoutMs) });
+    launched.subprocess.stdout?.on("data", (chunk: Buffer) => output.push(chunk));
+    launched.subprocess.stderr?.on("data", (chunk: Buffer) => output.push(chunk));
+
+    // 3. Fail closed: without its own network the setup command does not run at all.
+    if (!launched.ok) {
+      launched.subprocess.kill("SIGKILL");
+      await launched.subprocess;
+      output.push(`The setup sandbox could not get a network of its own, so the command did not run: ${launched.problem}`);
+      return { ...toExecResult({ exitCode: SPAWN_FAILURE_EXIT_CODE, timedOut: false }, output, startedAt), diskExceeded: false };
+    }
+
+    // 4. Run, stopping early when the workspace outgrows its disk cap.
+    const watch = watchWorkspaceUsage(options.workspace, limits.maxWorkspaceBytes, () => launched.subprocess.kill("SIGKILL"));
+    const result = await launched.subprocess.finally(() => launched.network?.detach());
+    const diskProblem = await watch.stop();
+
+    // 5. The result, with a line for each limit that was hit.
+    const notices = [...(await limitNotices(cgroup, limits)), ...(diskProblem ? [diskProblem] : [])];
+    return withNotices({ ...toExecResult(result, output, startedAt), diskExceeded: diskProblem !== undefined }, notices);
   } finally {
     await cgroup?.destroy();
   }
 }
 
-function launchOptions(options: SandboxOptions, runOptions: RunOptions) {
-  // bwrap reads /etc/hosts from fd 3 (HOSTS_FD, --ro-bind-data), so no host file is needed.
-  const hostsData = new TextEncoder().encode(SANDBOX_HOSTS_TEXT);
-  return {
-    buffer: false,
-    stdio: ["ignore", "pipe", "pipe", hostsData],
-    reject: false,
-    // The bot's environment holds its GitHub and model tokens; bwrap's own environment is
-    // readable inside as /proc/1/environ, so bwrap gets none at all.
-    env: {},
-    extendEnv: false,
-    // Not the bot's own directory: nothing about the host should be inherited.
-    cwd: "/",
-    timeout: resolveTimeout(runOptions.timeoutMs),
-    // Killing bwrap kills everything inside: --die-with-parent signals the sandbox's init,
-    // and the kernel kills every process in a pid namespace when its init dies.
-    killSignal: "SIGKILL",
-    ...(options.hostUser ? { uid: options.hostUser.uid, gid: options.hostUser.gid } : {}),
-  } as const;
+async function limitNotices(cgroup: SandboxCgroup | undefined, limits: SandboxLimits): Promise<string[]> {
+  const events = await cgroup?.readLimitEvents();
+  const notices: string[] = [];
+  if (events && events.oomKills > 0) {
+    notices.push(`[sandbox] The sandbox reached its memory limit (maxMemoryBytes, ${limits.maxMemoryBytes} bytes); the kernel killed ${events.oomKills} process(es).`);
+  }
+  if (events && events.processLimitHits > 0) {
+    notices.push(`[sandbox] The sandbox reached its process limit (maxProcesses, ${limits.maxProcesses}); ${events.processLimitHits} fork(s) failed.`);
+  }
+  return notices;
+}
+
+// Appended after the capped output, so they are never dropped; totalBytes stays the command's own.
+function withNotices(result: ExecResult, notices: string[]): ExecResult {
+  if (notices.length === 0) return result;
+  const separator = result.output === "" || result.output.endsWith("\n") ? "" : "\n";
+  return { ...result, output: `${result.output}${separator}${notices.join("\n")}\n` };
 }
 
 function toExecResult(result: LaunchResult, output: CappedOutput, startedAt: number): ExecResult {

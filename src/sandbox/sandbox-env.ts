@@ -24,18 +24,43 @@ const VALID_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** The allow-list plus `extra`; throws SandboxConfigError for names that look like secrets. */
 export function buildSandboxEnv(extra: Record<string, string> = {}): Record<string, string> {
   for (const [name, value] of Object.entries(extra)) {
-    if (!VALID_NAME.test(name)) {
-      throw new SandboxConfigError(`Sandbox env name ${JSON.stringify(name)} is not a valid variable name.`);
-    }
+    requireValidVariable("env", name, value);
     if (FORBIDDEN_NAME.test(name)) {
       throw new SandboxConfigError(
         `Sandbox env ${name} looks like a secret or proxy setting; untrusted code must never see it. ` +
           "Rename it if it is harmless, or keep it out of the sandbox.",
       );
     }
-    if (value.includes("\0")) {
-      throw new SandboxConfigError(`Sandbox env ${name} contains a NUL byte.`);
-    }
   }
   return { ...BASE_SANDBOX_ENV, ...extra };
+}
+
+/**
+ * Checks `SandboxOptions.secrets`: only the setup phase (with network) may have them, and their
+ * names must be plain variable names. Throws SandboxConfigError otherwise.
+ */
+export function validateSecrets(secrets: Record<string, string> | undefined, network: boolean): void {
+  const entries = Object.entries(secrets ?? {});
+  if (entries.length === 0) return;
+  if (!network) {
+    throw new SandboxConfigError(
+      `Sandbox secrets (${entries.map(([name]) => name).join(", ")}) are only for the setup phase (network: true); ` +
+        "the agent phase runs untrusted commands and must never see a credential.",
+    );
+  }
+  for (const [name, value] of entries) requireValidVariable("secret", name, value);
+}
+
+/** `NAME=value` records, each ending in NUL, as the prelude reads them (see prelude.ts). */
+export function encodeSecrets(secrets: Record<string, string>): Uint8Array {
+  return new TextEncoder().encode(Object.entries(secrets).map(([name, value]) => `${name}=${value}\0`).join(""));
+}
+
+function requireValidVariable(what: string, name: string, value: string): void {
+  if (!VALID_NAME.test(name)) {
+    throw new SandboxConfigError(`Sandbox ${what} name ${JSON.stringify(name)} is not a valid variable name.`);
+  }
+  if (value.includes("\0")) {
+    throw new SandboxConfigError(`Sandbox ${what} ${name} contains a NUL byte.`);
+  }
 }

@@ -9,6 +9,11 @@ export interface ExecResult {
   /** Bytes of output the command produced in total (including dropped ones). */
   totalBytes: number;
   durationMs: number;
+  /**
+   * True when, after the command, the workspace holds more than `maxWorkspaceBytes` (or could
+   * not be measured). The output ends with a line saying so; the caller should stop the task.
+   */
+  diskExceeded?: boolean;
 }
 
 export interface ReadOnlyMount {
@@ -32,6 +37,11 @@ export interface SandboxLimits {
   maxMemoryBytes: number;
   /** Size of each tmpfs (/tmp and HOME); tmpfs pages are RAM, so this bounds memory too. */
   tmpfsSizeBytes: number;
+  /**
+   * Disk the workspace may use (allocated blocks, measured on the host after every command).
+   * The workspace is a host directory, so only this bounds many files each under maxFileSizeBytes.
+   */
+  maxWorkspaceBytes: number;
 }
 
 /** An unprivileged host account to run bubblewrap as, instead of the bot's own (root) account. */
@@ -45,10 +55,21 @@ export interface SandboxOptions {
   workspace: string;
   /** Extra host paths mounted read-only (e.g. the task's git directory at /workspace/.git). */
   readOnly?: ReadOnlyMount[];
-  /** Network access: true only for the setup phase. */
+  /**
+   * Network access: true only for the setup phase. The sandbox then gets its own network
+   * namespace with user-mode outbound networking (slirp4netns), never the host's: host
+   * loopback, the host's own addresses, private and link-local ranges (cloud metadata) are
+   * unreachable. Without slirp4netns every command fails; nothing falls back to the host network.
+   */
   network: boolean;
-  /** Extra environment variables on top of the fixed allow-list. */
+  /** Extra environment variables on top of the fixed allow-list; names that look like secrets are refused. */
   env?: Record<string, string>;
+  /**
+   * Credentials the setup phase needs (e.g. a private registry token), exported to the command
+   * without the secret-name guard. Only allowed with `network: true`: the agent phase never gets
+   * any. Handed to the sandbox through a pipe, so they appear in no host process's argv.
+   */
+  secrets?: Record<string, string>;
   /** Overrides of DEFAULT_SANDBOX_LIMITS. */
   limits?: Partial<SandboxLimits>;
   /**
@@ -59,6 +80,8 @@ export interface SandboxOptions {
   hostUser?: HostUser;
   /** Absolute path of bwrap; found on PATH when absent. */
   bwrapPath?: string;
+  /** Absolute path of slirp4netns (network: true only); found on PATH when absent. */
+  slirp4netnsPath?: string;
   /** Where cgroup v1 controllers are mounted; "/sys/fs/cgroup" when absent. */
   cgroupRoot?: string;
 }

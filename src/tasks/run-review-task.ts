@@ -1,7 +1,8 @@
 import { join } from "node:path";
 import { parseRepoConfig, REPO_CONFIG_PATH, type ReviewConfig } from "../config/repo-config.js";
 import { completeCheckRun, startCheckRun } from "../github/check-runs.js";
-import { reactToIssue } from "../github/comments.js";
+import { postComment, reactToIssue } from "../github/comments.js";
+import { nextFixStep } from "./review-steps/fix-loop.js";
 import { filesChangedBetween, listPullRequestFiles } from "../github/pull-request-files.js";
 import { readRepoFile } from "../github/repo-files.js";
 import { findLastReviewMarker, postReview } from "../github/reviews.js";
@@ -95,6 +96,30 @@ export function createReviewTaskRunner(deps: RunnerDeps) {
       deps.store.setReviewState(task.owner, task.repo, task.number, { headSha, findings: present });
       const verdict = decideVerdict(present, config.block_on, partial !== undefined);
       await completeCheckRun(octokit, repo, checkRunId, verdict.conclusion, verdict.title, `${verdict.summary}${partial ? `\n\n${partial}` : ""}`);
+
+      // 8. On the bot's own pull requests, `auto_fix` runs review → fix → re-review, bounded.
+      const blocking = present.filter((f) => f.priority <= 1);
+      const step = nextFixStep({
+        isBotPull: deps.store.getBotPullRequest(task.owner, task.repo, task.number)?.state === "open", autoFix: parsed.config.auto_fix,
+        maxRounds: parsed.config.max_fix_rounds, roundsDone: deps.store.countAutoFixRounds(task.owner, task.repo, task.number),
+        blocking: blocking.length, afterAutoFix: task.request.afterAutoFix === true,
+      });
+      if (step === "fix") {
+        deps.store.enqueue({
+          kind: "code", installationId: task.installationId, owner: task.owner, repo: task.repo, number: task.number,
+          request: {
+            trigger: "comment", issueTitle: pull.title, instruction: "Fix the review findings listed below.", issueBody: pull.body ?? "", sender: task.request.sender,
+            cloneUrl: task.request.cloneUrl, defaultBranch: pull.base.repo.default_branch, htmlUrl: pull.html_url,
+            pull: { number: task.number, headRef: pull.head.ref, baseRef: pull.base.ref, fixFindings: true, autoFix: true },
+          },
+        }, { queueBehindRunning: true });
+        log.write("review: queued an automatic fix round");
+      } else if (step === "hand-over") {
+        await postComment(octokit, repo, task.number, [
+          `codex stopped fixing after ${parsed.config.max_fix_rounds} automatic round(s); these findings are still open and need a human:`, "",
+          ...blocking.map((f) => `- P${f.priority} ${f.title} (\`${f.path}:${f.startLine}\`)`),
+        ].join("\n"));
+      }
       await finish("succeeded", `${verdict.conclusion}: ${verdict.title}`);
     } catch (error) {
       deps.log.error({ err: error, task: task.id }, "review failed");

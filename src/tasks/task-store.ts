@@ -215,6 +215,13 @@ export class TaskStore {
     );
   }
 
+  /** True when a CI-fix attempt was already made for this head commit (one attempt per failing head). */
+  hasCiFixFor(owner: string, repo: string, number: number, headSha: string): boolean {
+    return this.#db
+      .prepare("SELECT 1 FROM tasks WHERE owner = ? AND repo = ? AND number = ? AND kind = 'code' AND json_extract(request, '$.pull.ciFailure.headSha') = ?")
+      .get(owner, repo, number, headSha) !== undefined;
+  }
+
   /** How many code tasks the automatic fix loop has run on a pull request. */
   countAutoFixRounds(owner: string, repo: string, number: number): number {
     const row = this.#db

@@ -25,7 +25,9 @@ export async function detectSetupCommands(workTree: string): Promise<string[]> {
   if (await hasFile(workTree, "pnpm-lock.yaml")) return ["pnpm install --frozen-lockfile"];
   if (await hasFile(workTree, "yarn.lock")) return ["yarn install --frozen-lockfile"];
   if (await hasFile(workTree, "package.json")) return ["npm install --no-audit --no-fund"];
-  if (await hasFile(workTree, "requirements.txt")) return ["python3 -m pip install --user -r requirements.txt"];
+  // Into the work tree: HOME in the sandbox is a fresh tmpfs for every command, so `pip install
+  // --user` would be gone before the agent ran; a .venv also lands in the dependency cache.
+  if (await hasFile(workTree, "requirements.txt")) return ["python3 -m venv .venv && .venv/bin/pip install -r requirements.txt"];
   if (await hasFile(workTree, "go.mod")) return ["go mod download"];
   if (await hasFile(workTree, "Cargo.lock")) return ["cargo fetch --locked"];
   return [];

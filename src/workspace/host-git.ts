@@ -34,6 +34,12 @@ export interface GitDirs {
   workTree: string;
 }
 
+/** A git directory with no work tree, such as a repository's mirror. */
+export interface BareGitDir {
+  gitDir: string;
+  workTree?: undefined;
+}
+
 /** Extra config for one command, e.g. the auth header for a fetch or push. Never logged. */
 export type ExtraConfig = [string, string][];
 
@@ -44,7 +50,7 @@ function emptyHome(): string {
   return dir;
 }
 
-export function hardenedGitEnv(dirs: GitDirs | null, extra: ExtraConfig = []): Record<string, string> {
+export function hardenedGitEnv(dirs: GitDirs | BareGitDir | null, extra: ExtraConfig = []): Record<string, string> {
   const config = [...FORCED_CONFIG, ...extra];
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? "/usr/bin:/bin",
@@ -62,15 +68,15 @@ export function hardenedGitEnv(dirs: GitDirs | null, extra: ExtraConfig = []): R
     env[`GIT_CONFIG_KEY_${i}`] = key;
     env[`GIT_CONFIG_VALUE_${i}`] = value;
   });
-  if (dirs) {
-    env.GIT_DIR = dirs.gitDir;
-    env.GIT_WORK_TREE = dirs.workTree;
-  }
+  // Explicit, so git never discovers a repository by walking up from cwd (e.g. the bot's own
+  // checkout around a broken mirror).
+  if (dirs) env.GIT_DIR = dirs.gitDir;
+  if (dirs?.workTree) env.GIT_WORK_TREE = dirs.workTree;
   return env;
 }
 
 /** simple-git bound to explicit dirs: a `.git` file or folder the agent left in the work tree is never consulted. */
-export function hostGit(dirs: GitDirs | null, cwd: string, extra: ExtraConfig = []): SimpleGit {
+export function hostGit(dirs: GitDirs | BareGitDir | null, cwd: string, extra: ExtraConfig = []): SimpleGit {
   const env = hardenedGitEnv(dirs, extra);
   return simpleGit({
     baseDir: cwd,

@@ -2,10 +2,15 @@ import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { dir } from "tmp-promise";
 import { authHeaderConfig, hostGit, type GitDirs } from "./host-git.js";
+import { withPathLock } from "./path-lock.js";
+import { MissingBranchError, mirrorPath, refreshMirror } from "./repo-mirror.js";
+import { parseCloneUrl, type RepoSlug } from "./repo-slug.js";
 
 export interface TaskWorkspace extends GitDirs {
   /** The commit the task started from. */
   baseSha: string;
+  /** The repository, as path-safe components (names its mirror and its dependency cache). */
+  repo: RepoSlug;
   remove(): Promise<void>;
 }
 
@@ -15,28 +20,49 @@ export interface CloneRequest {
   token: string;
   /** Where task workspaces live (under CODEX_DATA_DIR). */
   parentDir: string;
+  /** Where the bare mirrors live, one per repository (under CODEX_DATA_DIR). */
+  mirrorsDir: string;
 }
 
 /**
- * Clones `branch` into a fresh workspace whose git directory sits beside the work tree, not
- * in it: the agent gets the work tree; the host runs git with explicit GIT_DIR/GIT_WORK_TREE.
- * The token travels as an HTTP header for this one fetch and is never written to disk.
+ * Makes a fresh workspace for `branch`, whose git directory sits beside the work tree, not in
+ * it: the agent gets the work tree; the host runs git with explicit GIT_DIR/GIT_WORK_TREE.
+ * Objects come from the repository's mirror, refreshed first (only new commits cross the
+ * network); the token travels as an HTTP header for that fetch and is never written to disk.
+ * A mirror that turns out to be broken is rebuilt once.
  */
 export async function cloneIntoWorkspace(request: CloneRequest): Promise<TaskWorkspace> {
+  const repo = parseCloneUrl(request.cloneUrl);
+  const mirror = mirrorPath(request.mirrorsDir, repo);
   await mkdir(request.parentDir, { recursive: true });
+  // Held through the local clone too: it links the mirror's files, which a fetch or gc changes.
+  return withPathLock(mirror, async () => {
+    try {
+      return await cloneFromMirror(request, repo, mirror, await refreshMirror(mirror, request));
+    } catch (error) {
+      if (error instanceof MissingBranchError) throw error;
+      return cloneFromMirror(request, repo, mirror, await refreshMirror(mirror, request, true));
+    }
+  });
+}
+
+async function cloneFromMirror(request: CloneRequest, repo: RepoSlug, mirror: string, baseSha: string): Promise<TaskWorkspace> {
   const root = await dir({ tmpdir: request.parentDir, prefix: "task-", unsafeCleanup: true });
   const dirs: GitDirs = { gitDir: join(root.path, "git"), workTree: join(root.path, "work") };
   try {
     await mkdir(dirs.workTree);
-    const git = hostGit(dirs, dirs.workTree);
-    await git.raw(["init", "--quiet"]);
-    await git.raw(["remote", "add", "origin", request.cloneUrl]);
-    await hostGit(dirs, dirs.workTree, authHeaderConfig(request.token)).raw([
-      "fetch", "--quiet", "--no-tags", "origin", `+refs/heads/${request.branch}:refs/remotes/origin/${request.branch}`,
+    // A local path (not --local, which would fail across filesystems instead of copying):
+    // objects are hardlinked, so the task's git directory is self-contained. Alternates would
+    // be cheaper still, but the sandbox mounts only this directory, and could not read them.
+    await hostGit(null, root.path).raw([
+      "clone", "--quiet", "--bare", "--no-tags", "--single-branch", "--branch", request.branch, "--", mirror, dirs.gitDir,
     ]);
-    await git.raw(["checkout", "--quiet", "--detach", `refs/remotes/origin/${request.branch}`]);
-    const baseSha = (await git.revparse(["HEAD"])).trim();
-    return { ...dirs, baseSha, remove: () => rm(root.path, { recursive: true, force: true }) };
+    const git = hostGit(dirs, dirs.workTree);
+    await git.raw(["config", "core.bare", "false"]);
+    await git.raw(["remote", "set-url", "origin", request.cloneUrl]);
+    await git.raw(["update-ref", `refs/remotes/origin/${request.branch}`, baseSha]);
+    await git.raw(["checkout", "--quiet", "--detach", baseSha]);
+    return { ...dirs, baseSha, repo, remove: () => rm(root.path, { recursive: true, force: true }) };
   } catch (error) {
     await rm(root.path, { recursive: true, force: true });
     throw error;

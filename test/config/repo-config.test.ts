@@ -4,7 +4,10 @@ const REVIEW_DEFAULTS = {
   auto: true, drafts: false, bot_prs: true, paths: [], ignore_paths: [], branches: [],
   skip_authors: ["dependabot[bot]", "renovate[bot]"], min_priority: 1, max_comments: 5, block_on: null,
 };
-const DEFAULTS = { draft_on_failure: true, allow_workflow_changes: false, review: REVIEW_DEFAULTS };
+const DEFAULTS = {
+  draft_on_failure: true, allow_workflow_changes: false, delete_branch_on_merge: true, abandoned_branch_days: 14,
+  auto_fix: false, max_fix_rounds: 2, fix_ci: false, allow_bots: [], review: REVIEW_DEFAULTS,
+};
 
 describe(".github/codex.yml", () => {
   test("a missing file means defaults", () => {

@@ -78,7 +78,19 @@ describe("issue_comment handler: @codex commands", () => {
     await deliver("d4", comment("@codex-app help", false));
     expect(help.isDone()).toBe(true);
     await deliver("d5", comment("> @codex review\nno thanks", true));
+    nock(API).get(`${REPO}/contents/.github%2Fcodex.yml`).reply(404, {});
     await deliver("d6", comment("@codex review", true, "ci-bot[bot]"));
+    await deliver("d7", comment("@codex review", true, "codex-app[bot]"));
     expect(store.countByStatus("queued")).toBe(0);
+  });
+
+  test("a bot named in allow_bots may give commands; stop reports what it cancelled", async () => {
+    nockInstallationToken();
+    nock(API).get(`${REPO}/contents/.github%2Fcodex.yml`).reply(200, { type: "file", encoding: "base64", content: Buffer.from("allow_bots: [\"ci-bot[bot]\"]\n").toString("base64") });
+    nock(API).post(/\/issues\/comments\/\d+\/reactions/).reply(201, {});
+    const stopped = nock(API).post(`${REPO}/issues/1/comments`, (b: { body: string }) => /1 running and 0 waiting task\(s\) for #1 were cancelled by @ci-bot\[bot\]/.test(b.body)).reply(201, { id: 7 });
+    await deliver("d8", comment("@codex stop", true, "ci-bot[bot]"));
+    expect(stopped.isDone()).toBe(true);
+    expect(cancels).toEqual(["Codertocat/Hello-World/1/ci-bot[bot]"]);
   });
 });

@@ -21,7 +21,7 @@ const TestOctokit = ProbotOctokit.defaults((options: object) => ({ ...options, r
 export interface Harness {
   store: TaskStore;
   dataDir: string;
-  run(task: TaskRecord): Promise<void>;
+  run(task: TaskRecord, signal?: AbortSignal): Promise<void>;
   /** Claims the next queued task of any kind and runs it; false when the queue is empty. */
   runNext(): Promise<boolean>;
   enqueueReview(owner: string, repo: string, cloneUrl: string, pull: { number: number; headSha: string; action?: string; focus?: string }): TaskRecord;
@@ -57,7 +57,7 @@ export async function createRunnerHarness(fake: FakeGitHub, model: ScriptedModel
   return {
     store,
     dataDir,
-    run: (task) => run((store.claimNext() ?? task) as CodeTask),
+    run: (task, signal) => run((store.claimNext() ?? task) as CodeTask, signal),
     enqueue: (owner, repo, cloneUrl, issue) =>
       store.enqueue({
         kind: "code", installationId: 1, owner, repo, number: issue.number,
@@ -66,7 +66,7 @@ export async function createRunnerHarness(fake: FakeGitHub, model: ScriptedModel
     async runNext() {
       const task = store.claimNext();
       if (!task) return false;
-      await dispatch(task);
+      await dispatch(task, new AbortController().signal);
       return true;
     },
     enqueueReview: (owner, repo, cloneUrl, pull) =>

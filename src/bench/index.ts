@@ -1,0 +1,87 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { availableParallelism, tmpdir } from "node:os";
+import { join } from "node:path";
+import { execa } from "execa";
+import { measureDependencySetup } from "./dependency-setup.js";
+import { createRepoWithFiles, generateHistory, type HistoryShape } from "./generate-history.js";
+import { ms, ratio, timeMs, type Verdict } from "./measure.js";
+import { measureSandboxOverhead } from "./sandbox-overhead.js";
+import { serveGitHttp } from "./serve-git-http.js";
+import { measureWorkspaceReady } from "./workspace-ready.js";
+
+/**
+ * `npm run bench`: the issue's performance targets, measured on this machine in one run.
+ * Exits 1 when a target is missed, so CI can hold the line. Needs git and bubblewrap.
+ */
+const SANDBOX_RUNS = 30;
+const SANDBOX_OVERHEAD_TARGET_MS = 20;
+const HISTORY: HistoryShape = { commits: 5_000, files: 300, filesPerCommit: 3 };
+const WORKSPACE_RUNS = { cold: 3, warm: 5 };
+const WARM_FRACTION_TARGET = 0.1;
+const SETUP_RUNS = 3;
+const DEPS_FILES = {
+  "package.json": '{ "name": "bench-app", "private": true }\n',
+  "package-lock.json": '{ "name": "bench-app", "lockfileVersion": 3, "packages": {} }\n',
+  ".gitignore": "node_modules/\n",
+};
+
+async function main(): Promise<void> {
+  const root = await mkdtemp(join(tmpdir(), "codex-bench-"));
+  const served = join(root, "served");
+  const verdicts: Verdict[] = [];
+  const git = (await execa("git", ["--version"])).stdout;
+  console.log(`codex-bot bench · node ${process.version} · ${availableParallelism()} CPUs · ${git}\n`);
+  try {
+    const generated = await timeMs(async () => {
+      await generateHistory(join(served, "bench", "history.git"), HISTORY);
+      await createRepoWithFiles(join(served, "bench", "deps.git"), DEPS_FILES);
+    });
+    console.log(`fixtures: ${HISTORY.commits} commits over ${HISTORY.files} files, generated and packed in ${ms(generated)}\n`);
+    const server = await serveGitHttp(served);
+    try {
+      verdicts.push(await sandboxSection());
+      verdicts.push(await workspaceSection(`${server.url}/bench/history.git`, join(root, "ws")));
+      await setupSection(`${server.url}/bench/deps.git`, join(root, "deps"));
+    } finally {
+      await server.close();
+    }
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+  console.log("\nsummary");
+  for (const v of verdicts) console.log(`  ${v.pass ? "PASS" : "FAIL"}  ${v.name}: ${v.detail}`);
+  if (verdicts.some((v) => !v.pass)) process.exitCode = 1;
+}
+
+async function sandboxSection(): Promise<Verdict> {
+  const { sandboxMs, bareMs } = await measureSandboxOverhead(SANDBOX_RUNS);
+  const overhead = sandboxMs - bareMs;
+  console.log(`(a) per-command overhead, median of ${SANDBOX_RUNS} runs`);
+  console.log(`    sandbox.run("true")  ${ms(sandboxMs)}`);
+  console.log(`    execa("true")        ${ms(bareMs)}`);
+  console.log(`    overhead             ${ms(overhead)}  (${ratio(sandboxMs / bareMs)} a bare spawn)\n`);
+  return { name: `sandbox overhead < ${SANDBOX_OVERHEAD_TARGET_MS} ms per command`, pass: overhead < SANDBOX_OVERHEAD_TARGET_MS, detail: `${ms(overhead)} (${ratio(sandboxMs / bareMs)})` };
+}
+
+async function workspaceSection(cloneUrl: string, dataDir: string): Promise<Verdict> {
+  const t = await measureWorkspaceReady(cloneUrl, dataDir, WORKSPACE_RUNS);
+  const fraction = t.warmMs / t.coldMs;
+  console.log(`(b) workspace ready over HTTP, median (cold ${WORKSPACE_RUNS.cold} runs, warm ${WORKSPACE_RUNS.warm} runs)`);
+  console.log(`    cold mirror  ${ms(t.coldMs)}   runs: ${t.coldSamples.map((s) => s.toFixed(0)).join(", ")}`);
+  console.log(`    warm mirror  ${ms(t.warmMs)}   runs: ${t.warmSamples.map((s) => s.toFixed(0)).join(", ")}`);
+  console.log(`    cold / warm  ${ratio(t.coldMs / t.warmMs)}  (warm is ${(fraction * 100).toFixed(1)}% of cold)\n`);
+  return { name: "warm workspace < 1/10 of cold", pass: fraction < WARM_FRACTION_TARGET, detail: `${ms(t.warmMs)} vs ${ms(t.coldMs)}, ${ratio(t.coldMs / t.warmMs)} faster` };
+}
+
+async function setupSection(cloneUrl: string, dataDir: string): Promise<void> {
+  const t = await measureDependencySetup(cloneUrl, dataDir, SETUP_RUNS);
+  console.log(`(c) setup phase, simulated install of 2,000 files in the sandbox, median of ${SETUP_RUNS} runs (no target in the issue)`);
+  console.log(`    cache miss (install + store)  ${ms(t.missMs)}`);
+  console.log(`    cache hit (restore, no setup) ${ms(t.hitMs)}`);
+  console.log(`    miss / hit                    ${ratio(t.missMs / t.hitMs)}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(`bench failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+  process.exitCode = 2;
+});

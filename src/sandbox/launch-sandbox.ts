@@ -1,0 +1,94 @@
+import type { Readable, Writable } from "node:stream";
+import { execa, type Options, type ResultPromise } from "execa";
+import { HOSTS_FD, RESOLV_CONF_FD, SANDBOX_HOSTS_TEXT, SANDBOX_RESOLV_CONF_TEXT } from "./bwrap-args.js";
+import type { SandboxCgroup } from "./cgroup.js";
+import { encodeSecrets } from "./sandbox-env.js";
+import {
+  attachSetupNetwork,
+  isolatedNetworkArgv,
+  NETNS_GO_FD,
+  NETNS_READY_FD,
+  type SetupNetwork,
+  type SetupNetworkTools,
+} from "./setup-network.js";
+import type { SandboxOptions } from "./types.js";
+
+/** The descriptor on which the prelude reads the setup secrets. */
+export const SECRETS_FD = 7;
+
+// Moves this shell into the cgroups, then becomes the next program (same pid), so that nothing
+// the sandbox starts is ever outside them. Exit 125 rather than run without limits. sh exports
+// PWD, which bwrap would pass on to /proc/1/environ inside.
+const JOIN_CGROUPS_SCRIPT =
+  'while [ "$1" != -- ]; do echo $$ > "$1" || exit 125; shift; done; shift; unset PWD; exec "$@"';
+
+export interface LaunchRequest {
+  options: SandboxOptions;
+  /** bwrap and its arguments, the command included. */
+  bwrapArgv: string[];
+  cgroup: SandboxCgroup | undefined;
+  /** Present exactly when options.network is true. */
+  network: SetupNetworkTools | undefined;
+  timeoutMs: number;
+}
+
+export type Launched =
+  | { ok: true; subprocess: ResultPromise; network: SetupNetwork | undefined }
+  | { ok: false; subprocess: ResultPromise; problem: string };
+
+/**
+ * Starts the sandbox: cgroups joined, then (setup phase) a network namespace of its own with
+ * slirp4netns attached, then bwrap. The subprocess's stdout and stderr are the command's.
+ */
+export async function launchSandbox(request: LaunchRequest): Promise<Launched> {
+  const { options, cgroup, network } = request;
+  const sandboxArgv = network ? [...isolatedNetworkArgv(network), ...request.bwrapArgv] : request.bwrapArgv;
+  const [file = "", ...args] = cgroup ? ["/bin/sh", "-c", JOIN_CGROUPS_SCRIPT, "sh", ...cgroup.procsFiles, "--", ...sandboxArgv] : sandboxArgv;
+  const subprocess = execa(file, args, {
+    buffer: false,
+    stdio: stdioFor(options),
+    reject: false,
+    // The bot's environment holds its GitHub and model tokens; bwrap's own environment is
+    // readable inside as /proc/1/environ, so bwrap gets none at all.
+    env: {},
+    extendEnv: false,
+    // Not the bot's own directory: nothing about the host should be inherited.
+    cwd: "/",
+    timeout: request.timeoutMs,
+    // Killing bwrap kills everything inside: --die-with-parent signals the sandbox's init,
+    // and the kernel kills every process in a pid namespace when its init dies.
+    killSignal: "SIGKILL",
+    ...(options.hostUser ? { uid: options.hostUser.uid, gid: options.hostUser.gid } : {}),
+  });
+  if (!network) return { ok: true, subprocess, network: undefined };
+  const launcher = {
+    pid: subprocess.pid ?? -1,
+    ready: subprocess.stdio[NETNS_READY_FD] as Readable,
+    go: subprocess.stdio[NETNS_GO_FD] as Writable,
+    exited: subprocess.then(() => undefined),
+  };
+  const attached = await attachSetupNetwork(launcher, network, options.hostUser);
+  return "problem" in attached ? { ok: false, subprocess, problem: attached.problem } : { ok: true, subprocess, network: attached };
+}
+
+// bwrap reads /etc/hosts (and, with network, /etc/resolv.conf) from descriptors, so that no host
+// file is needed. With network, two more carry the handshake of setup-network.ts, and one the secrets.
+function stdioFor(options: SandboxOptions): Options["stdio"] {
+  const stdio: (string | Uint8Array)[] = ["ignore", "pipe", "pipe"];
+  stdio[HOSTS_FD] = encode(SANDBOX_HOSTS_TEXT);
+  if (options.network) {
+    stdio[NETNS_READY_FD] = "pipe";
+    stdio[NETNS_GO_FD] = "pipe";
+    stdio[RESOLV_CONF_FD] = encode(SANDBOX_RESOLV_CONF_TEXT);
+  }
+  if (hasSecrets(options)) stdio[SECRETS_FD] = encodeSecrets(options.secrets ?? {});
+  return Array.from(stdio, (entry) => entry ?? "ignore") as Options["stdio"];
+}
+
+export function hasSecrets(options: SandboxOptions): boolean {
+  return Object.keys(options.secrets ?? {}).length > 0;
+}
+
+function encode(text: string): Uint8Array {
+  return new TextEncoder().encode(text);
+}
