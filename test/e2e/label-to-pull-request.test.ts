@@ -2,7 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
-import type { IssuesLabeledEvent } from "@octokit/webhooks-types";
+import type { IssueCommentCreatedEvent, IssuesLabeledEvent, PullRequestClosedEvent } from "@octokit/webhooks-types";
 import { startFakeGitHub, type FakeGitHub } from "../fakes/fake-github.js";
 import { startScriptedModel, type ScriptStep, type ScriptedModel } from "../fakes/fake-openai.js";
 import { runGitOrThrow } from "../fakes/github/git.js";
@@ -195,7 +195,71 @@ describe("label an issue, get a tested pull request (real server process)", () =
     expect(model!.remaining).toBe(0);
     expect(model!.errors).toEqual([]);
   }, 240_000);
+
+  test("label → PR → `@codex` follow-up on the same branch → merge → branch deleted", async () => {
+    const repo = await fake.createRepo({ owner: OWNER, name: "tools", files: PROJECT_FILES });
+    fake.setPermission(OWNER, "tools", "maintainer", "maintain");
+    const issue = { number: 3, title: "Date parsing drops the timezone", body: "Keep the offset." };
+    fake.addIssue(OWNER, "tools", { ...issue, user: "maintainer" });
+    const followUp: ScriptStep[] = [
+      { toolCalls: [{ name: "apply_patch", arguments: { input: "*** Begin Patch\n*** Add File: test/empty.test.js\n+import { test } from \"node:test\";\n+import assert from \"node:assert\";\n+import { parseDate } from \"../src/date.js\";\n+test(\"empty\", () => assert.equal(parseDate(\"\").zone, null));\n*** End Patch" } }] },
+      { text: "Keep the timezone when parsing dates\n\nKeeps the UTC offset, and now also covers the empty string." },
+    ];
+    const running = await boot([...successfulRun(), ...followUp]);
+    await sendWebhook({ url: running.url, secret: SECRET, name: "issues", payload: labeledPayload(fake, "tools", repo.cloneUrl, issue) });
+    await waitFor("the pull request", () => findPull(fake, "tools", 4));
+    const branch = "codex/issue-3-date-parsing-drops-the-timezone";
+    const firstHead = (await fake.branches(OWNER, "tools"))[branch]!;
+
+    const reply = await sendWebhook({ url: running.url, secret: SECRET, name: "issue_comment", payload: commentPayload(fake, "tools", repo.cloneUrl, 4, "@codex also handle the empty-string case") });
+    expect(reply.status).toBe(200);
+    const secondHead = await waitFor("the follow-up commit", async () => {
+      const head = (await fake.branches(OWNER, "tools"))[branch];
+      return head && head !== firstHead ? head : undefined;
+    });
+    expect((await runGitOrThrow(["log", "--format=%P", "-1", secondHead], repo.bareDir)).trim()).toBe(firstHead);
+    expect(fake.requests.filter((r) => r.method === "POST" && /\/pulls$/.test(r.path))).toHaveLength(1);
+    await waitFor("the reply", () => fake.comments(OWNER, "tools", 4).find((c) => c.body.startsWith("Pushed")));
+    expect(findPull(fake, "tools", 4)!.body).toContain("`test/empty.test.js` (added)");
+
+    await fake.mergePullRequest(OWNER, "tools", 4);
+    await sendWebhook({ url: running.url, secret: SECRET, name: "pull_request", payload: closedPayload("tools", 4, branch) });
+    await waitFor("the branch deletion", async () => ((await fake.branches(OWNER, "tools"))[branch] ? undefined : true));
+    expect(model!.errors).toEqual([]);
+    expect(fake.unhandled).toEqual([]);
+  }, 240_000);
 });
+
+function commentPayload(fake: FakeGitHub, repo: string, cloneUrl: string, number: number, body: string) {
+  return loadExamplePayload("issue_comment", "created", (event) => {
+    const p = event as IssueCommentCreatedEvent;
+    p.comment.body = body;
+    p.comment.id = 9_000 + number;
+    p.comment.user = { ...p.comment.user, login: "maintainer", id: 4242, type: "User" };
+    p.issue.number = number;
+    (p.issue as { pull_request?: unknown }).pull_request = { url: `${fake.apiUrl}/repos/${OWNER}/${repo}/pulls/${number}` };
+    p.repository.name = repo;
+    p.repository.full_name = `${OWNER}/${repo}`;
+    p.repository.owner.login = OWNER;
+    p.repository.clone_url = cloneUrl;
+    p.repository.default_branch = "main";
+    p.sender = { ...p.sender, login: "maintainer", id: 4242, type: "User" };
+    p.installation = { id: 77, node_id: "I_77" };
+  });
+}
+
+function closedPayload(repo: string, number: number, headRef: string) {
+  return loadExamplePayload("pull_request", "closed", (event) => {
+    const p = event as PullRequestClosedEvent;
+    p.pull_request.number = number;
+    p.pull_request.merged = true;
+    p.pull_request.head.ref = headRef;
+    p.repository.name = repo;
+    p.repository.full_name = `${OWNER}/${repo}`;
+    p.repository.owner.login = OWNER;
+    p.installation = { id: 77, node_id: "I_77" };
+  });
+}
 
 /** The pull request with this number on the fake, in the shape the assertions read. */
 function findPull(fake: FakeGitHub, repo: string, number: number) {
