@@ -40,6 +40,8 @@ export function renderReviewBody(input: ReviewBodyInput): string {
 function verdictLine(input: ReviewBodyInput): string {
   if (input.inlineCount > 0 || input.alsoNoticed.length > 0) return "";
   const repeated = input.repeatedCount ?? 0;
+  // A partial review must never read as a clean bill of health for the whole change.
+  if (input.partial) return "No major issues found in the files that were reviewed; see the note below for what was not.";
   if (repeated === 0) return "No major issues found.";
   return `No new major issues found (${plural(repeated, "finding")} from earlier reviews not repeated).`;
 }

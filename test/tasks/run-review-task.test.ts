@@ -113,4 +113,21 @@ describe("review task runner (real git and sandbox, fake GitHub that validates r
     await review("synchronize");
     expect(lastCheck()).toMatchObject({ headSha, conclusion: "success" });
   });
+
+  test("a PR too large for the budget: several requests, the rest named as not reviewed, never reported complete", async () => {
+    const json = (): ScriptStep => answer("fine", []);
+    await setUp(Array.from({ length: 4 }, json));
+    const big: Record<string, string> = {};
+    for (let i = 0; i < 320; i++) big[`gen/file${String(i).padStart(3, "0")}.js`] = Array.from({ length: 40 }, (_, j) => `export const v${j} = "${"x".repeat(20)}";`).join("\n") + "\n";
+    headSha = await fake.pushBranch("o", "lib", "feature", big, "Generate a lot");
+    await review();
+    expect(model.requests).toHaveLength(4);
+    const body = fake.reviews("o", "lib", pullNumber)[0]!.body;
+    expect(body).toMatch(/This review is partial: \d+ file\(s\) not reviewed/);
+    expect(body).toContain("too large for the review budget");
+    expect(body).not.toContain("No major issues found.");
+    expect(body).toContain("No major issues found in the files that were reviewed");
+    expect(lastCheck()).toMatchObject({ conclusion: "neutral", output: expect.objectContaining({ title: "Partial review: no findings in the reviewed files" }) });
+    expect(fake.reactions("o", "lib").some((r) => r.content === "+1")).toBe(false);
+  }, 60_000);
 });
