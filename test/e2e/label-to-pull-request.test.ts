@@ -2,7 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
-import type { IssueCommentCreatedEvent, IssuesLabeledEvent, PullRequestClosedEvent } from "@octokit/webhooks-types";
+import type { IssueCommentCreatedEvent, IssuesLabeledEvent, PullRequestClosedEvent, PullRequestOpenedEvent } from "@octokit/webhooks-types";
 import { startFakeGitHub, type FakeGitHub } from "../fakes/fake-github.js";
 import { startScriptedModel, type ScriptStep, type ScriptedModel } from "../fakes/fake-openai.js";
 import { runGitOrThrow } from "../fakes/github/git.js";
@@ -196,6 +196,23 @@ describe("label an issue, get a tested pull request (real server process)", () =
     expect(model!.errors).toEqual([]);
   }, 240_000);
 
+  test("a pull request opened by a contributor gets one review whose inline comment GitHub accepts", async () => {
+    const repo = await fake.createRepo({ owner: OWNER, name: "calc", files: PROJECT_FILES });
+    const sha = await fake.pushBranch(OWNER, "calc", "feature", { "src/date.js": "export function parseDate(text) {\n  const [date, time] = text.split(\"T\");\n  return { date, zone: time.slice(8) };\n}\n" }, "Parse zone");
+    const pull = await fake.openPullRequest(OWNER, "calc", { head: "feature", title: "Parse the zone", body: "Reads the zone.", user: "contributor" });
+    const finding = { title: "Crashes on dates without a time", body: "`time` is undefined for \"2024-01-02\".", priority: 1, confidence: 0.9, path: "src/date.js", start_line: 3, end_line: 3, suggestion: "  return { date, zone: time ? time.slice(8) : null };" };
+    const running = await boot([{ text: JSON.stringify({ summary: "Parses the zone.", findings: [finding] }) }]);
+    const reply = await sendWebhook({ url: running.url, secret: SECRET, name: "pull_request", payload: openedPayload("calc", repo.cloneUrl, pull.number, { ref: "feature", sha }) });
+    expect(reply.status).toBe(200);
+    const check = await waitFor("the check run", () => fake.checkRuns(OWNER, "calc").find((c) => c.status === "completed"));
+    expect(check).toMatchObject({ name: "codex review", headSha: sha, conclusion: "neutral" });
+    const reviews = fake.reviews(OWNER, "calc", pull.number);
+    expect(reviews).toHaveLength(1);
+    expect(fake.reviewComments(OWNER, "calc", pull.number)).toEqual([expect.objectContaining({ path: "src/date.js", line: 3, side: "RIGHT", body: expect.stringContaining("```suggestion") })]);
+    expect(model!.errors).toEqual([]);
+    expect(fake.unhandled).toEqual([]);
+  }, 180_000);
+
   test("label → PR → `@codex` follow-up on the same branch → merge → branch deleted", async () => {
     const repo = await fake.createRepo({ owner: OWNER, name: "tools", files: PROJECT_FILES });
     fake.setPermission(OWNER, "tools", "maintainer", "maintain");
@@ -257,6 +274,23 @@ function closedPayload(repo: string, number: number, headRef: string) {
     p.repository.name = repo;
     p.repository.full_name = `${OWNER}/${repo}`;
     p.repository.owner.login = OWNER;
+    p.installation = { id: 77, node_id: "I_77" };
+  });
+}
+
+function openedPayload(repo: string, cloneUrl: string, number: number, head: { ref: string; sha: string }) {
+  return loadExamplePayload("pull_request", "opened", (event) => {
+    const p = event as PullRequestOpenedEvent;
+    p.pull_request.number = number;
+    p.pull_request.draft = false;
+    p.pull_request.head.ref = head.ref;
+    p.pull_request.head.sha = head.sha;
+    p.pull_request.base.ref = "main";
+    p.pull_request.user = { ...p.pull_request.user, login: "contributor" };
+    p.repository.name = repo;
+    p.repository.full_name = `${OWNER}/${repo}`;
+    p.repository.owner.login = OWNER;
+    p.repository.clone_url = cloneUrl;
     p.installation = { id: 77, node_id: "I_77" };
   });
 }
