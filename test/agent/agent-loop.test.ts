@@ -69,6 +69,22 @@ describe.each(["responses", "chat"] as const)("agent loop over the %s API", (api
   });
 });
 
+test.each(["responses", "chat"] as const)("structured output is requested, and dropped for an endpoint that rejects it (%s)", async (api) => {
+  const model = await startScriptedModel([{ text: '{"ok":true}' }, { text: '{"ok":true}' }]);
+  model.failNext(400, { error: { message: "response_format is not supported", type: "invalid_request_error" } });
+  const client = createModelClient({ api, model: "m", baseURL: model.url, apiKey: "k" });
+  const format = { name: "answer", schema: { type: "object", properties: { ok: { type: "boolean" } }, required: ["ok"], additionalProperties: false } };
+  const first = await runAgent({ instructions: "", task: "t", tools: [], model: client, budgets, responseFormat: format });
+  const second = await runAgent({ instructions: "", task: "t", tools: [], model: client, budgets, responseFormat: format });
+  expect([first.finalText, second.finalText]).toEqual(['{"ok":true}', '{"ok":true}']);
+  const sent = model.requests.map((r) => JSON.stringify(r.body));
+  // The rejected request carried the schema; the retry and every later call leave it out.
+  expect(sent).toHaveLength(3);
+  expect(sent[0]).toMatch(/json_schema/);
+  expect(sent.slice(1).filter((b) => b.includes("json_schema"))).toEqual([]);
+  await model.close();
+});
+
 test("the wall-time budget aborts a model call that hangs", async () => {
   const { createServer } = await import("node:http");
   const server = createServer(() => undefined).listen(0, "127.0.0.1");

@@ -130,4 +130,12 @@ describe("review task runner (real git and sandbox, fake GitHub that validates r
     expect(lastCheck()).toMatchObject({ conclusion: "neutral", output: expect.objectContaining({ title: "Partial review: no findings in the reviewed files" }) });
     expect(fake.reactions("o", "lib").some((r) => r.content === "+1")).toBe(false);
   }, 60_000);
+
+  test("an unusable answer gets exactly one repair request, then the review is posted", async () => {
+    await setUp([{ text: "Looks fine to me overall, nice work!" }, answer("ok", [zeroDivision])]);
+    await review();
+    expect(model.requests).toHaveLength(2);
+    expect(JSON.stringify(model.requests[1]!.body)).toContain("Your answer could not be used");
+    expect(fake.reviewComments("o", "lib", pullNumber)).toHaveLength(1);
+  });
 });
