@@ -3,7 +3,7 @@ import type { Budgets } from "../../agent/budgets.js";
 import type { ModelClient } from "../../agent/conversation.js";
 import { buildReviewPrompt, REVIEW_SYSTEM_PROMPT, type ReviewPromptInput } from "../../agent/review-prompt.js";
 import { createShellTool } from "../../agent/tools/shell.js";
-import { describeSkipReason, groupFilesForReview, parseReviewOutput, renderFileDiff, reviewOutputJsonSchema, type DiffFile, type Finding } from "../../review/index.js";
+import { groupFilesForReview, parseReviewOutput, renderFileDiff, reviewOutputJsonSchema, type DiffFile, type Finding } from "../../review/index.js";
 import type { Sandbox } from "../../sandbox/types.js";
 import type { TaskLog } from "../task-log.js";
 
@@ -76,4 +76,3 @@ async function reviewGroup(input: ModelReviewInput, prompt: string): Promise<Gro
   return { ok: false, reason: why, usage };
 }
 
-export { describeSkipReason };
