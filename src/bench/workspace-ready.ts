@@ -1,5 +1,6 @@
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
+import { copyTree } from "../workspace/copy-tree.js";
 import { cloneIntoWorkspace } from "../workspace/task-workspace.js";
 import { median, sampleMs } from "./measure.js";
 
@@ -8,6 +9,8 @@ export interface WorkspaceTimes {
   warmMs: number;
   coldSamples: number[];
   warmSamples: number[];
+  /** Copying a checked-out work tree with `cp -a`: what writing the files alone costs on this disk. */
+  treeCopyMs: number;
 }
 
 /**
@@ -29,5 +32,12 @@ export async function measureWorkspaceReady(cloneUrl: string, dataDir: string, r
     const ws = await cloneIntoWorkspace({ cloneUrl, branch: "main", token: "bench-token", parentDir, mirrorsDir });
     await ws.remove();
   });
-  return { coldMs: median(coldSamples), warmMs: median(warmSamples), coldSamples, warmSamples };
+  const ws = await cloneIntoWorkspace({ cloneUrl, branch: "main", token: "bench-token", parentDir, mirrorsDir });
+  const copies = await sampleMs(3, async () => {
+    const copy = join(dataDir, "tree-copy");
+    await copyTree(ws.workTree, copy);
+    await rm(copy, { recursive: true, force: true });
+  });
+  await ws.remove();
+  return { coldMs: median(coldSamples), warmMs: median(warmSamples), coldSamples, warmSamples, treeCopyMs: median(copies) };
 }

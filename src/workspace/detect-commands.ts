@@ -47,7 +47,10 @@ export async function detectTestCommand(workTree: string): Promise<string | unde
       // An unparsable package.json is the agent's or the repo's problem, not a reason to fail here.
     }
   }
-  if ((await hasFile(workTree, "pytest.ini")) || (await hasFile(workTree, "pyproject.toml")) || (await hasFile(workTree, "setup.cfg"))) return "python3 -m pytest -q";
+  if ((await hasFile(workTree, "pytest.ini")) || (await hasFile(workTree, "pyproject.toml")) || (await hasFile(workTree, "setup.cfg"))) {
+    // The detected setup installs into .venv (see detectSetupCommands); its python sees those packages.
+    return (await hasFile(workTree, ".venv/pyvenv.cfg")) ? ".venv/bin/python -m pytest -q" : "python3 -m pytest -q";
+  }
   if (await hasFile(workTree, "go.mod")) return "go test ./...";
   if (await hasFile(workTree, "Cargo.toml")) return "cargo test";
   const makefile = await readSmallFile(workTree, "Makefile");

@@ -1,6 +1,6 @@
 import { access, mkdir, mkdtemp, rename, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { authHeaderConfig, hostGit, type ExtraConfig } from "./host-git.js";
+import { authHeaderConfig, runHostGit, type ExtraConfig } from "./host-git.js";
 import type { RepoSlug } from "./repo-slug.js";
 
 export interface MirrorRequest {
@@ -33,13 +33,16 @@ const MAINTENANCE: ExtraConfig = [["gc.auto", "6700"], ["gc.autoPackLimit", "50"
  * `request.branch`. A mirror that is missing or not a repository is built from scratch.
  * With `rebuild`, a fresh copy is fetched beside it and swapped in, so a failed fetch (the
  * network, not the mirror) leaves the old one in place. The caller holds the path lock.
+ * Throws MissingBranchError when the repository has no such branch.
  */
 export async function refreshMirror(dir: string, request: MirrorRequest, rebuild = false): Promise<string> {
-  if (rebuild || !(await isMirror(dir))) {
+  const git = (args: string[], extra: ExtraConfig = []) => runHostGit({ gitDir: dir }, dir, args, extra);
+  if (rebuild || !(await looksLikeMirror(dir))) {
     await mkdir(dirname(dir), { recursive: true });
     const fresh = await mkdtemp(`${dir}.tmp-`);
     try {
-      await hostGit(null, fresh).raw(["init", "--quiet", "--bare", fresh]);
+      await runHostGit(null, fresh, ["init", "--quiet", "--bare", fresh]);
+      await runHostGit({ gitDir: fresh }, fresh, ["symbolic-ref", "HEAD", `refs/heads/${request.branch}`]);
       await fetchAllBranches(fresh, request);
       await rm(dir, { recursive: true, force: true });
       await rename(fresh, dir);
@@ -49,28 +52,26 @@ export async function refreshMirror(dir: string, request: MirrorRequest, rebuild
   } else {
     await fetchAllBranches(dir, request);
   }
-  const git = hostGit({ gitDir: dir }, dir);
-  const tip = (await git.raw(["rev-parse", "--verify", "--quiet", `refs/heads/${request.branch}^{commit}`]).catch(() => "")).trim();
+  // Reads the ref only: a ref that is missing is the repository's answer, not damage. Damaged
+  // objects show up when the workspace is checked out, and the caller rebuilds then.
+  const ref = `refs/heads/${request.branch}`;
+  const refs = await git(["for-each-ref", "--format=%(objectname) %(refname)", ref]);
+  const tip = refs.split("\n").find((line) => line.endsWith(` ${ref}`))?.split(" ")[0];
   if (!tip) throw new MissingBranchError(request.branch);
-  // The tip's tree must be readable: a mirror that lost objects is caught here, not at checkout.
-  if ((await git.raw(["cat-file", "-t", `${tip}^{tree}`])).trim() !== "tree") throw new Error(`mirror ${dir} cannot read the tree of ${tip}`);
-  await git.raw(["symbolic-ref", "HEAD", `refs/heads/${request.branch}`]);
-  await hostGit({ gitDir: dir }, dir, MAINTENANCE).raw(["gc", "--auto", "--quiet"]);
+  await git(["gc", "--auto", "--quiet"], MAINTENANCE);
   return tip;
 }
 
 async function fetchAllBranches(dir: string, request: MirrorRequest): Promise<void> {
   // URL and refspec on the command line, so the mirror's config holds no remote at all, and the
   // token rides in GIT_CONFIG_* (environment), never in a file. No FETCH_HEAD either.
-  await hostGit({ gitDir: dir }, dir, authHeaderConfig(request.token)).raw([
+  await runHostGit({ gitDir: dir }, dir, [
     "fetch", "--quiet", "--prune", "--no-tags", "--no-write-fetch-head", request.cloneUrl, "+refs/heads/*:refs/heads/*",
-  ]);
+  ], authHeaderConfig(request.token));
 }
 
-/** Cheap checks that git would accept `dir` as a repository; anything deeper shows up later. */
-async function isMirror(dir: string): Promise<boolean> {
-  const present = await Promise.all(["HEAD", "objects", "refs"].map((f) => access(join(dir, f)).then(() => true, () => false)));
-  if (present.includes(false)) return false;
-  const result = await hostGit({ gitDir: dir }, dir).raw(["rev-parse", "--is-bare-repository"]).catch(() => "");
-  return result.trim() === "true";
+/** What git needs to take `dir` for a repository, checked without spawning git; a fetch or checkout finds the rest. */
+async function looksLikeMirror(dir: string): Promise<boolean> {
+  const present = await Promise.all(["HEAD", "objects", "refs", "config"].map((f) => access(join(dir, f)).then(() => true, () => false)));
+  return !present.includes(false);
 }

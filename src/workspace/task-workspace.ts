@@ -1,7 +1,7 @@
 import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { dir } from "tmp-promise";
-import { authHeaderConfig, hostGit, type GitDirs } from "./host-git.js";
+import { authHeaderConfig, hostGit, runHostGit, type GitDirs } from "./host-git.js";
 import { withPathLock } from "./path-lock.js";
 import { MissingBranchError, mirrorPath, refreshMirror } from "./repo-mirror.js";
 import { parseCloneUrl, type RepoSlug } from "./repo-slug.js";
@@ -35,33 +35,34 @@ export async function cloneIntoWorkspace(request: CloneRequest): Promise<TaskWor
   const repo = parseCloneUrl(request.cloneUrl);
   const mirror = mirrorPath(request.mirrorsDir, repo);
   await mkdir(request.parentDir, { recursive: true });
-  // Held through the local clone too: it links the mirror's files, which a fetch or gc changes.
-  return withPathLock(mirror, async () => {
-    try {
-      return await cloneFromMirror(request, repo, mirror, await refreshMirror(mirror, request));
-    } catch (error) {
-      if (error instanceof MissingBranchError) throw error;
-      return cloneFromMirror(request, repo, mirror, await refreshMirror(mirror, request, true));
-    }
-  });
+  try {
+    return await workspaceFromMirror(request, repo, mirror, false);
+  } catch (error) {
+    if (error instanceof MissingBranchError) throw error;
+    return workspaceFromMirror(request, repo, mirror, true);
+  }
 }
 
-async function cloneFromMirror(request: CloneRequest, repo: RepoSlug, mirror: string, baseSha: string): Promise<TaskWorkspace> {
+async function workspaceFromMirror(request: CloneRequest, repo: RepoSlug, mirror: string, rebuild: boolean): Promise<TaskWorkspace> {
   const root = await dir({ tmpdir: request.parentDir, prefix: "task-", unsafeCleanup: true });
   const dirs: GitDirs = { gitDir: join(root.path, "git"), workTree: join(root.path, "work") };
   try {
     await mkdir(dirs.workTree);
-    // A local path (not --local, which would fail across filesystems instead of copying):
-    // objects are hardlinked, so the task's git directory is self-contained. Alternates would
-    // be cheaper still, but the sandbox mounts only this directory, and could not read them.
-    await hostGit(null, root.path).raw([
-      "clone", "--quiet", "--bare", "--no-tags", "--single-branch", "--branch", request.branch, "--", mirror, dirs.gitDir,
-    ]);
-    const git = hostGit(dirs, dirs.workTree);
-    await git.raw(["config", "core.bare", "false"]);
-    await git.raw(["remote", "set-url", "origin", request.cloneUrl]);
-    await git.raw(["update-ref", `refs/remotes/origin/${request.branch}`, baseSha]);
-    await git.raw(["checkout", "--quiet", "--detach", baseSha]);
+    // The lock covers the fetch and the local clone, which links the mirror's files; after that
+    // the task's git directory is its own, and the checkout runs beside other tasks' fetches.
+    const baseSha = await withPathLock(mirror, async () => {
+      const tip = await refreshMirror(mirror, request, rebuild);
+      // A local path (not --local, which fails across filesystems instead of copying): objects
+      // are hardlinked, so the task's git directory is self-contained. Alternates would be
+      // cheaper still, but the sandbox mounts only this directory and could not read them.
+      await runHostGit(null, root.path, ["clone", "--quiet", "--bare", "--no-tags", "--single-branch", "--branch", request.branch, "--", mirror, dirs.gitDir]);
+      return tip;
+    });
+    const git = (args: string[]) => runHostGit(dirs, dirs.workTree, args);
+    await git(["config", "core.bare", "false"]);
+    await git(["remote", "set-url", "origin", request.cloneUrl]);
+    await git(["update-ref", `refs/remotes/origin/${request.branch}`, baseSha]);
+    await git(["checkout", "--quiet", "--detach", baseSha]);
     return { ...dirs, baseSha, repo, remove: () => rm(root.path, { recursive: true, force: true }) };
   } catch (error) {
     await rm(root.path, { recursive: true, force: true });

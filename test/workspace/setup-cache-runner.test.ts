@@ -1,0 +1,52 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { startFakeGitHub, type FakeGitHub } from "../fakes/fake-github.js";
+import { startScriptedModel, type ScriptedModel } from "../fakes/fake-openai.js";
+import { createRunnerHarness, type Harness } from "../helpers/runner-harness.js";
+
+const SETUP = "mkdir -p node_modules/dep && echo 'module.exports = 42;' > node_modules/dep/index.js";
+const FILES = {
+  "package.json": '{ "name": "app", "private": true }\n',
+  "package-lock.json": '{ "name": "app", "lockfileVersion": 3 }\n',
+  ".gitignore": "node_modules/\n",
+  ".github/codex.yml": `setup: "${SETUP}"\n`,
+};
+
+describe("two tasks on one repository: the second starts from the mirror and the dependency cache", () => {
+  let fake: FakeGitHub;
+  let model: ScriptedModel;
+  let harness: Harness;
+
+  afterEach(async () => {
+    await harness.close();
+    await model.close();
+    await fake.close();
+  });
+
+  test("the second task restores node_modules instead of running setup, and the agent sees it", async () => {
+    fake = await startFakeGitHub();
+    const { cloneUrl } = await fake.createRepo({ owner: "octo", name: "app", files: FILES });
+    for (const number of [1, 2]) fake.addIssue("octo", "app", { number, title: `Issue ${number}`, body: "Look around.", user: "reporter" });
+    model = await startScriptedModel([
+      { text: "Nothing to do." },
+      { toolCalls: [{ name: "shell", arguments: { command: "cat node_modules/dep/index.js" } }] },
+      { text: "Nothing to do either." },
+    ], { apiKey: "sk-test" });
+    harness = await createRunnerHarness(fake, model);
+    const logOf = (logId: string) => readFile(join(harness.dataDir, "logs", `${logId}.log`), "utf8");
+
+    const first = harness.enqueue("octo", "app", cloneUrl, { number: 1, title: "Issue 1", body: "Look around." });
+    await harness.run(first);
+    const firstLog = await logOf(first.logId);
+    expect(firstLog).toContain(`setup: $ ${SETUP}`);
+    expect(firstLog).toMatch(/setup: cached as [0-9a-f]{32}/);
+
+    const second = harness.enqueue("octo", "app", cloneUrl, { number: 2, title: "Issue 2", body: "Look around." });
+    await harness.run(second);
+    const secondLog = await logOf(second.logId);
+    expect(secondLog).toMatch(/setup: restored from cache [0-9a-f]{32}/);
+    expect(secondLog).not.toContain("setup: $");
+    expect(JSON.stringify(model.requests[2]!.body)).toContain("module.exports = 42;");
+    expect(harness.store.countByStatus("failed")).toBe(0);
+  });
+});
