@@ -68,6 +68,12 @@ export class TaskStore {
         .prepare("UPDATE tasks SET status = 'cancelled', summary = 'replaced by a newer request', updated_at = ? WHERE owner = ? AND repo = ? AND number = ? AND kind = ? AND status = 'queued'")
         .run(now, input.owner, input.repo, input.number, input.kind);
     }
+    if (options.queueBehindRunning) {
+      // Asking again for the same thing while it waits replaces the waiting request.
+      this.#db
+        .prepare("UPDATE tasks SET status = 'cancelled', summary = 'replaced by the same request', updated_at = ? WHERE owner = ? AND repo = ? AND number = ? AND kind = ? AND status = 'queued' AND json_extract(request, '$.instruction') = ?")
+        .run(now, input.owner, input.repo, input.number, input.kind, (input.request as { instruction?: string }).instruction ?? null);
+    }
     const blocking = options.replaceQueued ? "('queued')" : options.queueBehindRunning ? "('none')" : "('queued', 'running')";
     const result = this.#db
       .prepare(

@@ -56,6 +56,20 @@ describe("task store (real SQLite file)", () => {
     store.close();
   });
 
+  test("follow-ups wait behind a running task in order; the same request again replaces the waiting one", () => {
+    const store = new TaskStore(join(dir, "db"));
+    const ask = (instruction: string) => store.enqueue({ ...input(5), request: { ...input(5).request, instruction } }, { queueBehindRunning: true });
+    ask("first");
+    expect(store.claimNext()!.request).toMatchObject({ instruction: "first" });
+    const a = ask("add tests")!;
+    const b = ask("rename it")!;
+    const again = ask("add tests")!;
+    expect(store.get(a.id)!.status).toBe("cancelled");
+    expect([b, again].map((t) => store.get(t.id)!.status)).toEqual(["queued", "queued"]);
+    expect(store.claimNext()).toBeNull();
+    store.close();
+  });
+
   test("deliveries are recorded only together with their task", () => {
     const store = new TaskStore(join(dir, "db"));
     expect(store.hasDelivery("d1")).toBe(false);
