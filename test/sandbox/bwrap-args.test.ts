@@ -1,4 +1,4 @@
-import { buildBwrapArgs } from "../../src/sandbox/bwrap-args.js";
+import { buildBwrapArgs, SANDBOX_RESOLV_CONF_TEXT } from "../../src/sandbox/bwrap-args.js";
 import { SandboxConfigError } from "../../src/sandbox/errors.js";
 import type { HostLayout } from "../../src/sandbox/host-layout.js";
 import type { SandboxOptions } from "../../src/sandbox/types.js";
@@ -11,7 +11,6 @@ const host: HostLayout = {
   },
   etcPaths: ["/etc/passwd", "/etc/ssl"],
   hiddenPaths: ["/etc/ssl/private"],
-  hasResolvConf: true,
 };
 
 function args(overrides: Partial<SandboxOptions> = {}): string[] {
@@ -31,10 +30,19 @@ describe("buildBwrapArgs", () => {
     expect(list.join(" ")).not.toContain("resolv.conf");
   });
 
-  test("with network: the host network and its resolv.conf", () => {
+  test("with network: the launcher's own network namespace, and a resolv.conf naming slirp4netns's DNS, not the host's", () => {
     const list = args({ network: true });
     expect(list).toContain("--share-net");
-    expect(indexOfOption(list, "--ro-bind", "/etc/resolv.conf", "/etc/resolv.conf")).toBeGreaterThan(-1);
+    expect(indexOfOption(list, "--perms", "0644", "--ro-bind-data", "6", "/etc/resolv.conf")).toBeGreaterThan(-1);
+    expect(indexOfOption(list, "--ro-bind", "/etc/resolv.conf", "/etc/resolv.conf")).toBe(-1);
+    expect(SANDBOX_RESOLV_CONF_TEXT).toBe("nameserver 10.0.2.3\n");
+  });
+
+  test("secrets: refused without network, never passed as arguments with it", () => {
+    expect(() => args({ network: false, secrets: { NPM_TOKEN: "npm_secret" } })).toThrow(/only for the setup phase/);
+    expect(args({ network: true, secrets: { NPM_TOKEN: "npm_secret" } }).join(" ")).not.toContain("npm_secret");
+    expect(() => args({ network: true, secrets: { "NPM TOKEN": "x" } })).toThrow(SandboxConfigError);
+    expect(() => args({ network: true, secrets: { NPM_TOKEN: "a\0b" } })).toThrow(/NUL/);
   });
 
   test("drops every capability and dies with its parent", () => {

@@ -1,12 +1,13 @@
 import { execa } from "execa";
 import { DEFAULT_SANDBOX_LIMITS } from "../../src/sandbox/limits.js";
 import { buildSandboxPrelude } from "../../src/sandbox/prelude.js";
+import { encodeSecrets } from "../../src/sandbox/sandbox-env.js";
 
 /** Runs the prelude with plain bash on the host, as bwrap would inside, with extra fds 3 and 4 open. */
-async function runPrelude(command: string, limits = DEFAULT_SANDBOX_LIMITS, limitVirtualMemory = true) {
-  const prelude = buildSandboxPrelude(limits, { limitVirtualMemory });
+async function runPrelude(command: string, limits = DEFAULT_SANDBOX_LIMITS, limitVirtualMemory = true, secrets?: Record<string, string>) {
+  const prelude = buildSandboxPrelude(limits, { limitVirtualMemory, secretsFd: secrets ? 5 : undefined });
   const result = await execa("/bin/bash", ["-c", prelude, "sandbox", command], {
-    stdio: ["ignore", "pipe", "pipe", "pipe", "pipe"],
+    stdio: ["ignore", "pipe", "pipe", "pipe", "pipe", secrets ? encodeSecrets(secrets) : "ignore"],
     reject: false,
     env: {},
     extendEnv: false,
@@ -41,5 +42,11 @@ describe("buildSandboxPrelude", () => {
   test("passes the command as a single argument, not through quoting", async () => {
     const result = await runPrelude(`printf '%s\\n' "it's" '$HOME' "a  b"; exit 7`);
     expect(result).toMatchObject({ exitCode: 7, stdout: "it's\n$HOME\na  b" });
+  });
+
+  test("exports the secrets it reads from its descriptor, exactly, then closes it", async () => {
+    const secrets = { NPM_TOKEN: "line one\nline 'two' $HOME `x`", EMPTY: "" };
+    const result = await runPrelude(`printf '%s|' "$NPM_TOKEN" "\${EMPTY-unset}"; ls /proc/self/fd | sort -n | tr '\\n' ' '`, DEFAULT_SANDBOX_LIMITS, true, secrets);
+    expect(result.stdout).toBe("line one\nline 'two' $HOME `x`||0 1 2 3 ");
   });
 });

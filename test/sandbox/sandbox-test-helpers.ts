@@ -1,7 +1,8 @@
+import { existsSync } from "node:fs";
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
+import { createServer as createNetServer, type AddressInfo } from "node:net";
+import { networkInterfaces, tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 
@@ -61,12 +62,40 @@ export async function killHostProcesses(arg: string): Promise<void> {
   }
 }
 
-/** An HTTP server on the host's loopback that answers "host-server". */
-export async function startHostServer(): Promise<{ port: number; close(): Promise<void> }> {
+/** An HTTP server on the host (its loopback by default) that answers "host-server". */
+export async function startHostServer(host = "127.0.0.1"): Promise<{ port: number; close(): Promise<void> }> {
   const server: Server = createServer((_request, response) => response.end("host-server"));
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
   return {
     port: (server.address() as AddressInfo).port,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/** A server on a host abstract unix socket (no file: only the network namespace scopes it). */
+export async function startAbstractSocketServer(): Promise<{ name: string; close(): Promise<void> }> {
+  const name = `codex-bot-test-${process.pid}-${Math.floor(Math.random() * 1e9)}`;
+  const server = createNetServer((socket) => socket.end("host-abstract-socket\n"));
+  await new Promise<void>((resolve) => server.listen(`\0${name}`, resolve));
+  return { name, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+/** A bash line printing `CONNECTED <host>` or `REFUSED <host>` for a TCP connect, within 3 s. */
+export function probeTcp(host: string, port: number): string {
+  return `timeout 3 bash -c 'exec 3<>/dev/tcp/${host}/${port}' 2>/dev/null && echo "CONNECTED ${host}" || echo "REFUSED ${host}"`;
+}
+
+/** This host's own IPv4 addresses, loopback excluded. */
+export function hostAddresses(): string[] {
+  return Object.values(networkInterfaces())
+    .flatMap((infos) => infos ?? [])
+    .filter((info) => info.family === "IPv4" && !info.internal)
+    .map((info) => info.address);
+}
+
+/** A command that allocates memory until something stops it, in the best language /usr offers. */
+export function allocationLoopCommand(): string {
+  if (existsSync("/usr/bin/python3")) return `python3 -c 'a = []\nwhile True: a.append(b"x" * (1 << 20))'`;
+  if (existsSync("/usr/bin/node")) return `node -e 'const a = []; for (;;) a.push(Buffer.alloc(1 << 20, 1))'`;
+  return "s=x; while :; do s=$s$s; done";
 }

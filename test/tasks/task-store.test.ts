@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { MAX_ATTEMPTS, TaskStore, type EnqueueInput } from "../../src/tasks/task-store.js";
+import type { CodeTaskRequest } from "../../src/tasks/task-types.js";
 
 function input(number: number, repo = "r"): EnqueueInput {
   return {
@@ -58,7 +59,7 @@ describe("task store (real SQLite file)", () => {
 
   test("follow-ups wait behind a running task in order; the same request again replaces the waiting one", () => {
     const store = new TaskStore(join(dir, "db"));
-    const ask = (instruction: string) => store.enqueue({ ...input(5), request: { ...input(5).request, instruction } }, { queueBehindRunning: true });
+    const ask = (instruction: string) => store.enqueue({ ...input(5), request: { ...(input(5).request as CodeTaskRequest), instruction } }, { queueBehindRunning: true });
     ask("first");
     expect(store.claimNext()!.request).toMatchObject({ instruction: "first" });
     const a = ask("add tests")!;

@@ -1,0 +1,239 @@
+// Threat 6: a command exhausts the host: processes, memory, one huge file, many files, or
+// simply never ends. Each is capped, ends with a result that says what happened, leaves nothing
+// running, and the host stays usable.
+import { existsSync } from "node:fs";
+import { readdir, stat } from "node:fs/promises";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { execa } from "execa";
+import { createSandbox, TIMEOUT_EXIT_CODE } from "../../../src/sandbox/run-in-sandbox.js";
+import type { SandboxOptions } from "../../../src/sandbox/types.js";
+import {
+  allocationLoopCommand,
+  createTempDirs,
+  findHostProcesses,
+  killHostProcesses,
+  uniqueSleepDuration,
+  waitForNoHostProcesses,
+} from "../sandbox-test-helpers.js";
+
+const tempDirs = createTempDirs();
+let workspace: string;
+// A directory with no cgroup controllers: runs rely on bwrap and rlimits alone, as on a cgroup v2 host.
+const NO_CGROUPS = "/nonexistent-cgroup-root";
+const KIB = 1024;
+const MIB = 1024 * KIB;
+// bash holds a 200 MB string in memory.
+const ALLOCATE_200_MB = "s=$(head -c 200000000 /dev/zero | tr '\\0' x); echo \"allocated ${#s}\"";
+
+beforeEach(async () => {
+  workspace = await tempDirs.make();
+});
+afterAll(() => tempDirs.removeAll());
+
+function sandboxFor(overrides: Partial<SandboxOptions> = {}) {
+  return createSandbox({ workspace, network: false, ...overrides });
+}
+
+/** Runs `work` while sampling how many host processes carry `arg`; returns the peak. */
+async function peakHostProcesses(arg: string, work: () => Promise<unknown>): Promise<number> {
+  let peak = 0;
+  let running = true;
+  const watch = (async () => {
+    while (running) {
+      peak = Math.max(peak, (await findHostProcesses(arg)).length);
+      await sleep(100);
+    }
+  })();
+  try {
+    await work();
+  } finally {
+    running = false;
+    await watch;
+  }
+  return peak;
+}
+
+async function expectHostHealthy(): Promise<void> {
+  const started = Date.now();
+  expect((await execa("true", { reject: false })).exitCode).toBe(0);
+  expect((await sandboxFor().run("echo ok")).output).toBe("ok\n");
+  expect(Date.now() - started).toBeLessThan(5_000);
+}
+
+describe("processes", () => {
+  test("2000 background processes are held to maxProcesses, the result says so, and all die afterwards", async () => {
+    const duration = uniqueSleepDuration();
+    let output = "";
+    try {
+      const peak = await peakHostProcesses(duration, async () => {
+        const result = await sandboxFor({ limits: { maxProcesses: 256 } }).run(`for i in $(seq 2000); do sleep ${duration} & done; wait`, {
+          timeoutMs: 3_000,
+        });
+        output = result.output;
+      });
+      expect(output).toMatch(/fork: .*Resource temporarily unavailable/);
+      expect(output).toMatch(/\[sandbox\] The sandbox reached its process limit \(maxProcesses, 256\)/);
+      expect(peak).toBeGreaterThan(100);
+      expect(peak).toBeLessThanOrEqual(256);
+    } finally {
+      expect(await waitForNoHostProcesses(duration, 2_000)).toEqual([]);
+      await killHostProcesses(duration);
+    }
+  }, 30_000);
+
+  test("a fork bomb is contained, ended by the timeout, leaves nothing behind, and the host stays healthy", async () => {
+    // Recursing pipelines: every level forks two more shells and waits for them.
+    const bomb = `bomb() { bomb | bomb; }; bomb # ${uniqueSleepDuration()}`;
+    try {
+      const result = await sandboxFor({ limits: { maxProcesses: 64 } }).run(bomb, { timeoutMs: 2_000 });
+      expect(result).toMatchObject({ exitCode: TIMEOUT_EXIT_CODE, timedOut: true });
+      expect(result.output).toMatch(/\[sandbox\] The sandbox reached its process limit \(maxProcesses, 64\)/);
+      expect(result.durationMs).toBeLessThan(8_000);
+      // Every shell of the bomb carries the command as an argument.
+      expect(await waitForNoHostProcesses(bomb, 2_000)).toEqual([]);
+      await expectHostHealthy();
+    } finally {
+      await killHostProcesses(bomb);
+    }
+  }, 30_000);
+});
+
+describe("memory", () => {
+  test("an allocation loop is stopped by maxMemoryBytes, with a result that says so", async () => {
+    const result = await sandboxFor({ limits: { maxMemoryBytes: 128 * MIB } }).run(allocationLoopCommand(), { timeoutMs: 20_000 });
+    expect(result.timedOut).toBe(false);
+    expect(result.exitCode).not.toBe(0);
+    expect(result.output).toMatch(/\[sandbox\] The sandbox reached its memory limit \(maxMemoryBytes, 134217728 bytes\)/);
+    await expectHostHealthy();
+  }, 30_000);
+
+  test("without cgroups, maxVirtualMemoryBytes stops a large allocation", async () => {
+    const sandbox = sandboxFor({ cgroupRoot: NO_CGROUPS, limits: { maxVirtualMemoryBytes: 128 * MIB } });
+    const result = await sandbox.run(ALLOCATE_200_MB);
+    expect(result.exitCode).not.toBe(0);
+    expect(result.output).not.toContain("allocated");
+  }, 30_000);
+
+  test("with default limits the same allocation succeeds (so the tests above can fail)", async () => {
+    const result = await sandboxFor().run(ALLOCATE_200_MB);
+    expect(result.output).toBe("allocated 200000000\n");
+  }, 30_000);
+
+  test("with the memory cgroup, the address space is not capped: V8 reserves more than it uses", async () => {
+    expect((await sandboxFor().run("ulimit -v")).output).toBe("unlimited\n");
+  });
+
+  const testIfNode = existsSync("/usr/bin/node") ? test : test.skip;
+  testIfNode("Node's WebAssembly works under the default limits", async () => {
+    const result = await sandboxFor().run(`node -e 'new WebAssembly.Memory({ initial: 1 }); console.log("wasm ok")'`);
+    expect(result.output).toBe("wasm ok\n");
+  });
+});
+
+describe("file size", () => {
+  test("a file cannot grow past maxFileSizeBytes", async () => {
+    const result = await sandboxFor({ limits: { maxFileSizeBytes: 1 * MIB } }).run("head -c 3000000 /dev/zero > big");
+    expect(result.exitCode).not.toBe(0);
+    expect((await stat(join(workspace, "big"))).size).toBe(1 * MIB);
+  });
+
+  test("a 10 GB file, written, allocated or truncated, fails clearly and stays within the cap", async () => {
+    const cap = 8 * MIB;
+    const result = await sandboxFor({ limits: { maxFileSizeBytes: cap } }).run(
+      "head -c 10G /dev/zero > written; echo written=$?; fallocate -l 10G allocated; echo allocated=$?; truncate -s 10G sparse; echo sparse=$?",
+    );
+    expect(result.output).toMatch(/File size limit exceeded|File too large/);
+    expect(result.output).toMatch(/written=(153|1)\n/);
+    expect(result.output).not.toMatch(/(allocated|sparse)=0/);
+    for (const name of await readdir(workspace)) {
+      expect((await stat(join(workspace, name))).size).toBeLessThanOrEqual(cap);
+    }
+    expect(result.durationMs).toBeLessThan(10_000);
+  });
+
+  test("open files are capped and the command cannot raise the cap", async () => {
+    const result = await sandboxFor({ limits: { maxOpenFiles: 64 } }).run("ulimit -n; ulimit -n 100000; ulimit -Hn");
+    expect(result.output).toMatch(/^64\n.*cannot modify limit.*\n64\n$/s);
+  });
+});
+
+describe("disk", () => {
+  test("many files each under the file-size cap put the workspace over maxWorkspaceBytes: the result says so", async () => {
+    const sandbox = sandboxFor({ limits: { maxFileSizeBytes: 512 * KIB, maxWorkspaceBytes: 1 * MIB } });
+    const result = await sandbox.run("for i in 1 2 3 4; do head -c 400000 /dev/urandom > part$i; done; echo wrote");
+    expect(result.diskExceeded).toBe(true);
+    expect(result.output).toMatch(/^wrote\n\[sandbox\] The workspace uses 1\.\d MiB of disk, over the sandbox's cap of 1\.0 MiB \(maxWorkspaceBytes\)/);
+  });
+
+  test("a command that keeps writing files is stopped within seconds, not when the disk is full", async () => {
+    const sandbox = sandboxFor({ limits: { maxFileSizeBytes: 1 * MIB, maxWorkspaceBytes: 4 * MIB } });
+    const result = await sandbox.run("i=0; while :; do i=$((i + 1)); head -c 500000 /dev/urandom > f$i; sleep 0.05; done", { timeoutMs: 20_000 });
+    expect(result).toMatchObject({ diskExceeded: true, timedOut: false });
+    expect(result.durationMs).toBeLessThan(8_000);
+    expect(result.output).toContain("(maxWorkspaceBytes)");
+  }, 30_000);
+
+  test("under the cap nothing is reported", async () => {
+    const result = await sandboxFor({ limits: { maxWorkspaceBytes: 4 * MIB } }).run("head -c 100000 /dev/urandom > small; echo ok");
+    expect(result).toMatchObject({ diskExceeded: false, output: "ok\n" });
+  });
+
+  test("/tmp and HOME cannot grow past tmpfsSizeBytes", async () => {
+    const result = await sandboxFor({ limits: { tmpfsSizeBytes: 1 * MIB } }).run(
+      "head -c 3000000 /dev/zero > /tmp/fill; echo tmp=$?; head -c 3000000 /dev/zero > ~/fill; echo home=$?",
+    );
+    expect(result.output).toMatch(/No space left on device/);
+    expect(result.output).toMatch(/tmp=1\n/);
+    expect(result.output).toMatch(/home=1\n/);
+  });
+});
+
+describe("wall time", () => {
+  test("`sleep infinity` ends at the timeout with a clear result, and nothing survives", async () => {
+    const marker = uniqueSleepDuration();
+    try {
+      const result = await sandboxFor().run(`(exec -a ${marker} sleep infinity) & sleep infinity`, { timeoutMs: 1_000 });
+      expect(result).toMatchObject({ exitCode: TIMEOUT_EXIT_CODE, timedOut: true });
+      expect(result.durationMs).toBeLessThan(5_000);
+      expect(await waitForNoHostProcesses(marker, 1_000)).toEqual([]);
+    } finally {
+      await killHostProcesses(marker);
+    }
+  });
+
+  test("a timeout kills background jobs and setsid children even without cgroups", async () => {
+    const duration = uniqueSleepDuration();
+    try {
+      const sandbox = sandboxFor({ cgroupRoot: NO_CGROUPS });
+      const result = await sandbox.run(`sleep ${duration} & setsid sleep ${duration} & echo started; wait`, { timeoutMs: 1_500 });
+      expect(result).toMatchObject({ exitCode: TIMEOUT_EXIT_CODE, timedOut: true, output: "started\n" });
+      expect(result.durationMs).toBeLessThan(10_000);
+      expect(await waitForNoHostProcesses(duration, 1_000)).toEqual([]);
+    } finally {
+      await killHostProcesses(duration);
+    }
+  });
+
+  test("background jobs, setsid ones included, die when the command ends", async () => {
+    const duration = uniqueSleepDuration();
+    try {
+      const result = await sandboxFor({ cgroupRoot: NO_CGROUPS }).run(`setsid sleep ${duration} & sleep ${duration} & echo left`);
+      expect(result).toMatchObject({ exitCode: 0, timedOut: false, output: "left\n" });
+      expect(await waitForNoHostProcesses(duration, 1_000)).toEqual([]);
+    } finally {
+      await killHostProcesses(duration);
+    }
+  });
+
+  test("the setup phase's timeout kills its command too", async () => {
+    const duration = uniqueSleepDuration();
+    try {
+      const result = await sandboxFor({ network: true }).run(`setsid sleep ${duration} & sleep ${duration}`, { timeoutMs: 1_000 });
+      expect(result).toMatchObject({ exitCode: TIMEOUT_EXIT_CODE, timedOut: true });
+      expect(await waitForNoHostProcesses(duration, 1_000)).toEqual([]);
+    } finally {
+      await killHostProcesses(duration);
+    }
+  });
+});
