@@ -1,9 +1,9 @@
 import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { createSandbox } from "../sandbox/index.js";
-import { runSetupPhase } from "../tasks/steps/setup-phase.js";
-import { TaskLog } from "../tasks/task-log.js";
-import { cloneIntoWorkspace } from "../workspace/task-workspace.js";
+import { createSandbox } from "../../sandbox/index.js";
+import { runSetupPhase } from "../../tasks/steps/setup-phase.js";
+import { TaskLog } from "../../tasks/task-log.js";
+import { cloneIntoWorkspace } from "../../workspace/task-workspace.js";
 import { median, timeMs } from "./measure.js";
 
 /** Stands in for `npm ci`: 2,000 small files in 200 packages (there is no registry to install from here). */

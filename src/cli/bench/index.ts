@@ -1,5 +1,5 @@
 // `npm run bench`: the issue's performance targets, measured on this machine in one run.
-// Lives under src/ because the build (tsconfig.build.json) compiles only src/ into dist/.
+// Lives under src/cli/ because the build (tsconfig.build.json) compiles only src/ into dist/.
 // Exits 1 when a target is missed, so CI can hold the line. Needs git and bubblewrap.
 import { mkdir, mkdtemp, rm, symlink } from "node:fs/promises";
 import { availableParallelism, tmpdir } from "node:os";

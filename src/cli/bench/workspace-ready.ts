@@ -1,7 +1,7 @@
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
-import { copyTree } from "../workspace/copy-tree.js";
-import { cloneIntoWorkspace } from "../workspace/task-workspace.js";
+import { copyTree } from "../../workspace/copy-tree.js";
+import { cloneIntoWorkspace } from "../../workspace/task-workspace.js";
 import { median, sampleMs } from "./measure.js";
 
 export interface WorkspaceTimes {

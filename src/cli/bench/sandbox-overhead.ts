@@ -2,7 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
-import { createSandbox } from "../sandbox/index.js";
+import { createSandbox } from "../../sandbox/index.js";
 import { median, sampleMs } from "./measure.js";
 
 export interface OverheadTimes {
