@@ -21,11 +21,18 @@ import { createReviewTaskRunner } from "./tasks/run-review-task.js";
 import { dispatchByKind } from "./tasks/task-worker.js";
 
 const JANITOR_INTERVAL_MS = 60 * 60 * 1000;
+const SETUP_SECRET_PREFIX = "CODEX_SETUP_SECRET_";
+
+/** Secrets the operator offers to repositories' setup phases, by name without the prefix. */
+function readSetupSecrets(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).flatMap(([k, v]) => (k.startsWith(SETUP_SECRET_PREFIX) && v ? [[k.slice(SETUP_SECRET_PREFIX.length), v]] : [])));
+}
 
 /** The Probot app: wiring only. Handlers enqueue; the worker runs tasks. */
 export function codexBot(config: ServerConfig) {
   return async (app: Probot, { addHandler }: ApplicationFunctionOptions): Promise<void> => {
     const store = new TaskStore(join(config.CODEX_DATA_DIR, "codex.db"));
+    const setupSecrets = readSetupSecrets(process.env);
     let health: SandboxHealth = { ok: false, reason: "the sandbox self-test has not finished yet" };
     const deps: RunnerDeps = {
       store,
@@ -38,7 +45,8 @@ export function codexBot(config: ServerConfig) {
       createSandbox,
       createModel: (model) => createModelClient({ api: config.CODEX_MODEL_API, model, baseURL: config.OPENAI_BASE_URL, apiKey: config.OPENAI_API_KEY }),
       logUrl: (logId) => (config.CODEX_PUBLIC_URL ? `${config.CODEX_PUBLIC_URL.replace(/\/$/, "")}/codex/logs/${logId}` : undefined),
-      configuredSecrets: [config.OPENAI_API_KEY, config.WEBHOOK_SECRET].filter((s): s is string => Boolean(s)),
+      configuredSecrets: [config.OPENAI_API_KEY, config.WEBHOOK_SECRET, ...Object.values(setupSecrets)].filter((s): s is string => Boolean(s)),
+      setupSecret: (name) => setupSecrets[name],
     };
     const runTask = dispatchByKind({ code: createCodeTaskRunner(deps), review: createReviewTaskRunner(deps) });
     const worker = new TaskWorker(store, runTask, config.CODEX_CONCURRENCY, app.log);

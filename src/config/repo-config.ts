@@ -37,6 +37,8 @@ export type ReviewConfig = z.infer<typeof reviewSchema>;
 const repoConfigShape = {
   label: z.string().min(1).optional(),
   setup: commandList.optional(),
+  /** Names of secrets the operator provides as CODEX_SETUP_SECRET_<NAME>; given to the setup phase only. */
+  setup_secrets: z.array(z.string().regex(/^[A-Z][A-Z0-9_]*$/, "must be an environment variable name such as NPM_TOKEN")).default([]),
   test: z.string().trim().min(1).optional(),
   model: z.string().min(1).optional(),
   max_turns: z.number().int().positive().max(500).optional(),

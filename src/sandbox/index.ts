@@ -13,3 +13,5 @@ export {
   TIMEOUT_EXIT_CODE,
 } from "./run-in-sandbox.js";
 export { runSandboxSelfTest, type SelfTestOptions, type SelfTestResult } from "./self-test.js";
+export type { SetupNetworkStatus } from "./self-test-network.js";
+export { BLOCKED_RANGES } from "./blocked-destinations.js";

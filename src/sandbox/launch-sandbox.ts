@@ -1,6 +1,6 @@
 import type { Readable, Writable } from "node:stream";
-import { execa, type Options, type ResultPromise } from "execa";
-import { HOSTS_FD, RESOLV_CONF_FD, SANDBOX_HOSTS_TEXT, SANDBOX_RESOLV_CONF_TEXT } from "./bwrap-args.js";
+import { execa, type ResultPromise } from "execa";
+import { SANDBOX_HOSTS_TEXT, SANDBOX_RESOLV_CONF_TEXT } from "./bwrap-args.js";
 import type { SandboxCgroup } from "./cgroup.js";
 import { encodeSecrets } from "./sandbox-env.js";
 import {
@@ -67,22 +67,20 @@ export async function launchSandbox(request: LaunchRequest): Promise<Launched> {
     go: subprocess.stdio[NETNS_GO_FD] as Writable,
     exited: subprocess.then(() => undefined),
   };
-  const attached = await attachSetupNetwork(launcher, network, options.hostUser);
+  const attached = await attachSetupNetwork(launcher, network, options.hostUser).catch((error: unknown) => ({
+    problem: `attaching slirp4netns failed: ${error instanceof Error ? error.message : String(error)}`,
+  }));
   return "problem" in attached ? { ok: false, subprocess, problem: attached.problem } : { ok: true, subprocess, network: attached };
 }
 
 // bwrap reads /etc/hosts (and, with network, /etc/resolv.conf) from descriptors, so that no host
-// file is needed. With network, two more carry the handshake of setup-network.ts, and one the secrets.
-function stdioFor(options: SandboxOptions): Options["stdio"] {
-  const stdio: (string | Uint8Array)[] = ["ignore", "pipe", "pipe"];
-  stdio[HOSTS_FD] = encode(SANDBOX_HOSTS_TEXT);
-  if (options.network) {
-    stdio[NETNS_READY_FD] = "pipe";
-    stdio[NETNS_GO_FD] = "pipe";
-    stdio[RESOLV_CONF_FD] = encode(SANDBOX_RESOLV_CONF_TEXT);
-  }
-  if (hasSecrets(options)) stdio[SECRETS_FD] = encodeSecrets(options.secrets ?? {});
-  return Array.from(stdio, (entry) => entry ?? "ignore") as Options["stdio"];
+// file is needed. Positions are descriptor numbers: HOSTS_FD, NETNS_READY_FD, NETNS_GO_FD,
+// RESOLV_CONF_FD, SECRETS_FD (checked by test/sandbox/launch-sandbox.test.ts).
+export function stdioFor(options: SandboxOptions) {
+  const hosts = encode(SANDBOX_HOSTS_TEXT);
+  if (!options.network) return ["ignore", "pipe", "pipe", hosts] as const;
+  const secrets = hasSecrets(options) ? encodeSecrets(options.secrets ?? {}) : "ignore";
+  return ["ignore", "pipe", "pipe", hosts, "pipe", "pipe", encode(SANDBOX_RESOLV_CONF_TEXT), secrets] as const;
 }
 
 export function hasSecrets(options: SandboxOptions): boolean {

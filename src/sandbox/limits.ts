@@ -14,8 +14,9 @@ const GIB = 1024 * MIB;
  * - maxMemoryBytes: the memory cgroup, for the whole sandbox.
  * - maxVirtualMemoryBytes: `ulimit -v`, applied only when there is no memory cgroup (see
  *   prelude.ts); it bounds each process, not the sum.
- * - maxWorkspaceBytes: measured with `du` after each command (workspace-usage.ts); a command can
- *   overshoot it while it runs, by at most the free disk, but the task stops afterwards.
+ * - maxWorkspaceBytes: measured with `du` every 2 s while a command runs and once after it
+ *   (workspace-usage.ts); a fast writer overshoots by what it writes between two checks. Only a
+ *   file-system quota on the workspace would be exact; cgroup v1 has no disk limit.
  */
 export const DEFAULT_SANDBOX_LIMITS: Readonly<SandboxLimits> = Object.freeze({
   maxProcesses: 512,

@@ -7,6 +7,7 @@ import { BWRAP_INSTALL_HINT, findBwrap } from "./find-bwrap.js";
 import { resolveLimits } from "./limits.js";
 import { createSandbox } from "./run-in-sandbox.js";
 import { BASE_SANDBOX_ENV } from "./sandbox-env.js";
+import { checkSetupNetwork, type SetupNetworkStatus } from "./self-test-network.js";
 import type { ExecResult, HostUser, Sandbox } from "./types.js";
 
 export interface SelfTestOptions {
@@ -15,10 +16,15 @@ export interface SelfTestOptions {
   bwrapPath?: string;
   hostUser?: HostUser;
   cgroupRoot?: string;
+  slirp4netnsPath?: string;
 }
 
-/** `warnings` name protections this host cannot give; the sandbox still works without them. */
-export type SelfTestResult = { ok: true; warnings: string[] } | { ok: false; reason: string };
+/**
+ * `warnings` name protections this host cannot give; the sandbox still works without them.
+ * `setupNetwork` says whether setup commands (network: true) can run: without slirp4netns they
+ * fail with its reason, while the agent's sandbox, which never has a network, works regardless.
+ */
+export type SelfTestResult = { ok: true; warnings: string[]; setupNetwork: SetupNetworkStatus } | { ok: false; reason: string };
 
 const NAMESPACE_HINT =
   "bubblewrap needs user, mount, pid and network namespaces. On the host, check `sysctl user.max_user_namespaces` " +
@@ -54,10 +60,13 @@ export async function runSandboxSelfTest(options: SelfTestOptions = {}): Promise
   try {
     workspace = await mkdtemp(join(tmpdir(), "codex-bot-self-test-"));
     if (options.hostUser) await chown(workspace, options.hostUser.uid, options.hostUser.gid);
-    const reason = await runChecks(
-      createSandbox({ workspace, network: false, bwrapPath, hostUser: options.hostUser, cgroupRoot: options.cgroupRoot }),
-    );
-    return reason === undefined ? { ok: true, warnings: await collectWarnings(options) } : { ok: false, reason };
+    const sandboxOptions = { workspace, bwrapPath, hostUser: options.hostUser, cgroupRoot: options.cgroupRoot };
+    const reason = await runChecks(createSandbox({ ...sandboxOptions, network: false }));
+    if (reason !== undefined) return { ok: false, reason };
+    const setupNetwork = await checkSetupNetwork({ ...sandboxOptions, slirp4netnsPath: options.slirp4netnsPath });
+    const warnings = await collectWarnings(options);
+    if (!setupNetwork.ok) warnings.push(`setup commands (network) will fail: ${setupNetwork.reason}`);
+    return { ok: true, warnings, setupNetwork };
   } catch (error) {
     return { ok: false, reason: `sandbox self-test failed unexpectedly: ${String(error)}` };
   } finally {

@@ -1,4 +1,4 @@
-import { readlinkSync } from "node:fs";
+import { closeSync, openSync, readlinkSync } from "node:fs";
 import type { Readable, Writable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
 import { execa } from "execa";
@@ -86,25 +86,44 @@ export async function attachSetupNetwork(
   if (!(await waitForData(launcher.ready, launcher.exited, ATTACH_TIMEOUT_MS))) {
     return { problem: "the setup sandbox's network namespace could not be created (see the output above)" };
   }
-  // Attaching to the host's own namespace would put slirp4netns's interface and routes on the host.
-  if (namespaceOf(launcher.pid) === undefined || namespaceOf(launcher.pid) === namespaceOf(process.pid)) {
-    return { problem: "the setup sandbox's launcher is not in a network namespace of its own" };
+  // Held open from here on, so that slirp4netns (as root) joins exactly this namespace even if
+  // the launcher died and its pid were reused; never the host's own, where its interface and
+  // routes would land on the host.
+  const netns = openNetworkNamespace(launcher.pid);
+  if (netns === undefined) return { problem: "the setup sandbox's launcher is not in a network namespace of its own" };
+  try {
+    const slirp = startSlirp4netns({ pid: launcher.pid, netns }, tools.slirp4netns, hostUser);
+    const problem = await slirp.ready;
+    if (problem !== undefined) {
+      await slirp.stop();
+      return { problem };
+    }
+    launcher.go.write("go\n");
+    return { detach: slirp.stop };
+  } finally {
+    closeSync(netns);
   }
-  const slirp = startSlirp4netns(launcher.pid, tools.slirp4netns, hostUser);
-  const problem = await slirp.ready;
-  if (problem !== undefined) {
-    await slirp.stop();
-    return { problem };
-  }
-  launcher.go.write("go\n");
-  return { detach: slirp.stop };
 }
 
-function startSlirp4netns(pid: number, slirp4netns: string, hostUser?: HostUser) {
-  // As root, join only the network namespace. Otherwise slirp4netns enters the launcher's user
-  // namespace first (which this user owns) to gain the right to do so.
+function openNetworkNamespace(pid: number): number | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(`/proc/${pid}/ns/net`, "r");
+    if (readlinkSync(`/proc/self/fd/${fd}`) !== readlinkSync("/proc/self/ns/net")) return fd;
+  } catch {
+    // No such process, or no access: not a namespace to attach to.
+  }
+  if (fd !== undefined) closeSync(fd);
+  return undefined;
+}
+
+function startSlirp4netns(target: { pid: number; netns: number }, slirp4netns: string, hostUser?: HostUser) {
+  // As root, join the network namespace through the descriptor this process holds. Otherwise by
+  // pid: slirp4netns then enters the launcher's user namespace first (which this user owns) to
+  // gain the right to; its --enable-sandbox supports only that form without root. Not being
+  // root, it could not touch the host's network namespace anyway.
   const runsAsRoot = hostUser === undefined && process.getuid?.() === 0;
-  const target = runsAsRoot ? ["--netns-type=path", `/proc/${pid}/ns/net`] : [String(pid)];
+  const targetArgs = runsAsRoot ? ["--netns-type=path", `/proc/${process.pid}/fd/${target.netns}`] : [String(target.pid)];
   const subprocess = execa(
     slirp4netns,
     [
@@ -118,7 +137,7 @@ function startSlirp4netns(pid: number, slirp4netns: string, hostUser?: HostUser)
       "--ready-fd=3",
       // It exits when this pipe closes, including when the bot dies.
       "--exit-fd=4",
-      ...target,
+      ...targetArgs,
       "tap0",
     ],
     {
@@ -136,10 +155,10 @@ function startSlirp4netns(pid: number, slirp4netns: string, hostUser?: HostUser)
     if (stderr.length < 4_000) stderr += chunk.toString();
   });
   const readyPipe = subprocess.stdio[3] as Readable;
-  const exitPipe = subprocess.stdio[4] as Writable;
+  const exitPipe = subprocess.stdio[4] as Readable;
   const exited = subprocess.then(() => undefined);
   const ready = waitForData(readyPipe, exited, ATTACH_TIMEOUT_MS).then((isReady) =>
-    isReady ? undefined : `slirp4netns could not attach to the setup sandbox: ${stderr.trim() || "no message"}`,
+    isReady ? undefined : `slirp4netns could not attach to the setup sandbox: ${stderr.trim() || "no message"}${hintFor(stderr)}`,
   );
   const stop = async (): Promise<void> => {
     exitPipe.destroy();
@@ -148,6 +167,14 @@ function startSlirp4netns(pid: number, slirp4netns: string, hostUser?: HostUser)
     await exited;
   };
   return { ready, stop };
+}
+
+function hintFor(stderr: string): string {
+  if (!stderr.includes("/dev/net/tun")) return "";
+  return (
+    "\nslirp4netns runs as the sandbox's host user, which needs read-write access to /dev/net/tun (mode 0666, " +
+    "the Debian default; in Docker, run the container with --device /dev/net/tun)."
+  );
 }
 
 /** True once `stream` yields data; false when it ends, `exited` settles or time runs out first. */
@@ -162,10 +189,3 @@ async function waitForData(stream: Readable, exited: Promise<unknown>, timeoutMs
   });
 }
 
-function namespaceOf(pid: number): string | undefined {
-  try {
-    return readlinkSync(`/proc/${pid}/ns/net`);
-  } catch {
-    return undefined;
-  }
-}

@@ -38,7 +38,7 @@ export interface SandboxLimits {
   /** Size of each tmpfs (/tmp and HOME); tmpfs pages are RAM, so this bounds memory too. */
   tmpfsSizeBytes: number;
   /**
-   * Disk the workspace may use (allocated blocks, measured on the host after every command).
+   * Disk the workspace may use (allocated blocks, measured on the host while and after each command runs).
    * The workspace is a host directory, so only this bounds many files each under maxFileSizeBytes.
    */
   maxWorkspaceBytes: number;

@@ -69,8 +69,15 @@ export function createCodeTaskRunner(deps: RunnerDeps) {
 
       // 4. Setup phase: dependencies, with network, before the agent (which has none); restored from the cache when the lockfiles match.
       const setupCommands = config.setup ?? (await detectSetupCommands(ws.workTree));
+      const setupSecrets: Record<string, string> = {};
+      for (const name of config.setup_secrets) {
+        const value = deps.setupSecret(name);
+        if (value === undefined) return await finish("refused", `codex-bot has no setup secret \`${name}\``, `\`${REPO_CONFIG_PATH}\` asks for it in \`setup_secrets\`; the operator provides it as the environment variable \`CODEX_SETUP_SECRET_${name}\`.`);
+        setupSecrets[name] = value;
+        secrets.push(value);
+      }
       const setup = await runSetupPhase({
-        sandbox: deps.createSandbox({ workspace: ws.workTree, network: true }), workspace: ws, commands: setupCommands,
+        sandbox: deps.createSandbox({ workspace: ws.workTree, network: true, secrets: setupSecrets }), workspace: ws, commands: setupCommands,
         timeoutMs: deps.config.CODEX_SETUP_TIMEOUT_MINUTES * 60_000, log, cache: { rootDir: join(deps.config.CODEX_DATA_DIR, "cache", "deps"), repo: ws.repo },
       });
       if (!setup.ok) return await finish("failed", "codex could not set up the repository", `\`${setup.failedCommand}\` failed:\n\n\`\`\`\n${tail(setup.output ?? "")}\n\`\`\``);

@@ -24,4 +24,6 @@ export interface RunnerDeps {
   logUrl(logId: string): string | undefined;
   /** Secret values that must never be posted or logged, besides the task's own token. */
   configuredSecrets: string[];
+  /** A setup secret named in a repository's `setup_secrets`, from CODEX_SETUP_SECRET_<NAME>. */
+  setupSecret(name: string): string | undefined;
 }

@@ -6,7 +6,7 @@ const REVIEW_DEFAULTS = {
 };
 const DEFAULTS = {
   draft_on_failure: true, allow_workflow_changes: false, delete_branch_on_merge: true, abandoned_branch_days: 14,
-  auto_fix: false, max_fix_rounds: 2, fix_ci: false, allow_bots: [], review: REVIEW_DEFAULTS,
+  auto_fix: false, max_fix_rounds: 2, fix_ci: false, allow_bots: [], setup_secrets: [], review: REVIEW_DEFAULTS,
 };
 
 describe(".github/codex.yml", () => {

@@ -50,6 +50,7 @@ export async function createRunnerHarness(fake: FakeGitHub, model: ScriptedModel
     createModel: (name) => createModelClient({ api: "responses", model: name, baseURL: model.url, apiKey: "sk-test" }),
     logUrl: (logId) => `http://bot.test/codex/logs/${logId}`,
     configuredSecrets: ["sk-test-configured-secret"],
+    setupSecret: (name) => (name === "NPM_TOKEN" ? "npm_setup_secret_value" : undefined),
     ...overrides,
   };
   const run = createCodeTaskRunner(deps);

@@ -1,4 +1,5 @@
-import { chown, stat } from "node:fs/promises";
+import { constants, existsSync } from "node:fs";
+import { access, chown, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createSandbox } from "../../src/sandbox/run-in-sandbox.js";
@@ -63,4 +64,20 @@ describeAsRoot("createSandbox with hostUser", () => {
       await killHostProcesses(duration);
     }
   }, 30_000);
+
+  test("setup's network runs slirp4netns as the host user too: it works, or fails closed saying why", async () => {
+    // slirp4netns opens /dev/net/tun as that user: Debian makes it 0666, some hosts 0600.
+    const tunOpen = await access("/dev/net/tun", constants.R_OK | constants.W_OK).then(
+      async () => ((await stat("/dev/net/tun")).mode & 0o006) === 0o006,
+      () => false,
+    );
+    const result = await sandboxFor({ network: true }).run("tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' ' | sort; echo ran > ran.txt");
+    if (tunOpen) {
+      expect(result).toMatchObject({ exitCode: 0, output: "lo\ntap0\n" });
+    } else {
+      expect(result.exitCode).toBe(127);
+      expect(result.output).toMatch(/open\("\/dev\/net\/tun"\): Permission denied[\s\S]*--device \/dev\/net\/tun/);
+      expect(existsSync(join(workspace, "ran.txt"))).toBe(false);
+    }
+  });
 });

@@ -115,4 +115,23 @@ describe("code task runner (real git, real bubblewrap, fake GitHub and model)", 
     expect(fake.gitRequests).toHaveLength(0);
     expect(harness.store.countByStatus("refused")).toBe(1);
   });
+
+  test("a setup secret reaches the setup phase only: not the agent, not the model", async () => {
+    await setUp([
+      { toolCalls: [{ name: "shell", arguments: { command: "ls -a; env" } }] },
+      { text: "Nothing to change." },
+    ], { ...FILES, ".github/codex.yml": "setup: test \"$NPM_TOKEN\" = npm_setup_secret_value && touch .setup-ok\nsetup_secrets: [NPM_TOKEN]\n" });
+    await runTask();
+    const seen = JSON.stringify(model.requests[1]!.body);
+    expect(seen).toContain(".setup-ok");
+    expect(seen).not.toContain("npm_setup_secret_value");
+    expect(seen).not.toContain("NPM_TOKEN=");
+  });
+
+  test("a setup secret the operator did not provide refuses the task and says which variable to set", async () => {
+    await setUp([], { ...FILES, ".github/codex.yml": "setup: []\nsetup_secrets: [PYPI_TOKEN]\n" });
+    await runTask();
+    expect(botComments()[0]!.body).toMatch(/no setup secret `PYPI_TOKEN`[\s\S]*CODEX_SETUP_SECRET_PYPI_TOKEN/);
+    expect(model.requests).toHaveLength(0);
+  });
 });

@@ -26,9 +26,16 @@ export function createShellTool(options: ShellToolOptions): Tool<typeof paramete
       const timeoutMs = Math.min(options.defaultTimeoutMs, (args.timeout_seconds ?? Infinity) * 1000);
       const result = await options.sandbox.run(command, { timeoutMs });
       options.onCommand?.(command, result);
+      // Filling the disk is not something the model can be asked to undo: the task ends.
+      if (result.diskExceeded) throw new SandboxLimitError(`the workspace went over its disk cap: ${result.output.split("\n").at(-1) ?? ""}`);
       return formatExecResult(result, timeoutMs);
     },
   };
+}
+
+/** A sandbox limit that ends the task rather than being reported to the model. */
+export class SandboxLimitError extends Error {
+  override name = "SandboxLimitError";
 }
 
 export function formatExecResult(result: ExecResult, timeoutMs: number): string {

@@ -28,7 +28,7 @@ test("200 MB of output come back truncated, fully counted, quickly", async () =>
   expect(result.durationMs).toBeLessThan(20_000);
 }, 60_000);
 
-test("a command printing without end is cut by its timeout, having printed gigabytes, and the bot's memory stays flat", async () => {
+test("a command printing without end is cut by its timeout, and the bot's memory stays flat however much went through", async () => {
   global.gc?.();
   const rssBefore = process.memoryUsage().rss;
   let rssPeak = rssBefore;
@@ -39,12 +39,13 @@ test("a command printing without end is cut by its timeout, having printed gigab
     // One long line, no newline ever: nothing a line-based reader could split on.
     const result = await sandboxFor().run("cat /dev/zero", { timeoutMs: 3_000 });
     expect(result).toMatchObject({ timedOut: true, truncated: true });
-    expect(result.totalBytes).toBeGreaterThan(1_000 * MB);
+    // About 1-2 GB on an idle machine; far less than that would not test much.
+    expect(result.totalBytes).toBeGreaterThan(200 * MB);
     expect(result.output.length).toBeLessThan(1_000_100);
   } finally {
     clearInterval(sampler);
   }
-  // The default cap is 1 MB; the gigabytes went through a constant buffer.
+  // The default cap is 1 MB; everything else went through a constant buffer.
   expect(rssPeak - rssBefore).toBeLessThan(100 * MB);
 }, 30_000);
 
