@@ -2,6 +2,7 @@ import { startFakeGitHub, type FakeGitHub } from "../fakes/fake-github.js";
 import { startScriptedModel, type ScriptStep, type ScriptedModel } from "../fakes/fake-openai.js";
 import { runGitOrThrow } from "../fakes/github/git.js";
 import { createRunnerHarness, type Harness } from "../helpers/runner-harness.js";
+import { checkSuiteIdFor } from "../fakes/github/check-runs.js";
 import type { PullTarget } from "../../src/tasks/task-types.js";
 
 const FILES = {
@@ -120,5 +121,22 @@ describe("follow-ups on a pull request's own branch", () => {
     expect((await fake.branches("o", "strs"))[BRANCH]).toBe(firstHead);
     expect(harness.store.get(task.id)!.status).toBe("cancelled");
     expect(fake.comments("o", "strs", pullNumber).at(-1)!.body).toMatch(/codex stopped[\s\S]*stopped by @maintainer/);
+  });
+
+  test("fix_ci: the task reads the failed checks' output and pushes a fix on the branch", async () => {
+    const readsFailure = (request: unknown) => {
+      if (!JSON.stringify(request).includes("TypeError: s.trim is not a function")) throw new Error("the CI output did not reach the model");
+    };
+    await setUp([{ ...addFile("src/guard.js", "export const guard = (s) => s ?? \"\";"), expect: readsFailure }, { text: "Guard against undefined input\n\nCI failed on undefined." }]);
+    const ci = await fetch(`${fake.apiUrl}/repos/o/strs/check-runs`, {
+      method: "POST", headers: { authorization: `token ${fake.issueToken()}`, "content-type": "application/json" },
+      body: JSON.stringify({ name: "ci / test", head_sha: firstHead, conclusion: "failure", output: { title: "1 failing", summary: "trim.test.js", text: "TypeError: s.trim is not a function" } }),
+    });
+    expect(ci.status).toBe(201);
+    enqueueFollowUp("CI failed on this pull request.", { ciFailure: { headSha: firstHead, checkSuiteId: checkSuiteIdFor(firstHead) } });
+    await drain();
+    expect(model.errors).toEqual([]);
+    expect((await fake.branches("o", "strs"))[BRANCH]).not.toBe(firstHead);
+    expect(await fake.readFile("o", "strs", "src/guard.js", BRANCH)).toContain("guard");
   });
 });

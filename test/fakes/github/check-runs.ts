@@ -61,9 +61,18 @@ export function applyCheckRunChanges(run: CheckRunRecord, changes: CheckRunChang
   return undefined;
 }
 
+/**
+ * GitHub groups an app's check runs on one commit into a check suite. This fake has one app, so
+ * a suite is identified by its commit alone.
+ */
+export function checkSuiteIdFor(headSha: string): number {
+  return Number.parseInt(headSha.slice(0, 8), 16);
+}
+
 export function toCheckRun(state: FakeGitHubState, repo: RepoRecord, run: CheckRunRecord) {
   return {
     id: run.id,
+    check_suite: { id: checkSuiteIdFor(run.headSha) },
     node_id: `CR_${run.id}`,
     name: run.name,
     head_sha: run.headSha,

@@ -1,4 +1,4 @@
-import { applyCheckRunChanges, CHECKS_DOC, readCheckRunChanges, toCheckRun } from "./check-runs.js";
+import { checkSuiteIdFor, applyCheckRunChanges, CHECKS_DOC, readCheckRunChanges, toCheckRun } from "./check-runs.js";
 import { resolveCommit } from "./git-revs.js";
 import { invalidRequest } from "./review-shapes.js";
 import type { RestReply, RestRequest, Route } from "./route.js";
@@ -81,4 +81,8 @@ export const checkRoutes: Route[] = [
   ),
   route("PATCH", "/repos/:owner/:repo/check-runs/:id", withRepo(updateCheckRun)),
   route("GET", "/repos/:owner/:repo/commits/*ref/check-runs", withRepo(listForRef)),
+  route("GET", "/repos/:owner/:repo/check-suites/:id/check-runs", withRepo((state, repo, request) => {
+    const runs = repo.checkRuns.filter((r) => checkSuiteIdFor(r.headSha) === Number(request.params.id));
+    return { status: 200, json: { total_count: runs.length, check_runs: runs.map((r) => toCheckRun(state, repo, r)) } };
+  })),
 ];
