@@ -48,11 +48,12 @@ export async function createSandboxCgroup(
 ): Promise<SandboxCgroup | undefined> {
   const name = `codex-bot-${randomUUID()}`;
   const dirs = new Map<string, string>();
-  for (const [controller, settings] of Object.entries(CONTROLLER_SETTINGS)) {
+  // The controllers are independent; setting them up side by side keeps per-command overhead down.
+  await Promise.all(Object.entries(CONTROLLER_SETTINGS).map(async ([controller, settings]) => {
     const parent = await ensureParentCgroup(join(root, controller));
     const dir = parent && join(parent, name);
     if (dir && (await createLimitedCgroup(dir, settings(limits), owner))) dirs.set(controller, dir);
-  }
+  }));
   if (dirs.size === 0) return undefined;
   return {
     procsFiles: [...dirs.values()].map((dir) => join(dir, "cgroup.procs")),

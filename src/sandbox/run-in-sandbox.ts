@@ -83,10 +83,11 @@ async function runCommand(
     // 4. Run, stopping early when the workspace outgrows its disk cap.
     const watch = watchWorkspaceUsage(options.workspace, limits.maxWorkspaceBytes, () => launched.subprocess.kill("SIGKILL"));
     const result = await launched.subprocess.finally(() => launched.network?.detach());
-    const diskProblem = await watch.stop();
+    // The last disk measurement and the cgroup counters are independent: read them together.
+    const [diskProblem, limitHits] = await Promise.all([watch.stop(), limitNotices(cgroup, limits)]);
 
     // 5. The result, with a line for each limit that was hit.
-    const notices = [...(await limitNotices(cgroup, limits)), ...(diskProblem ? [diskProblem] : [])];
+    const notices = [...limitHits, ...(diskProblem ? [diskProblem] : [])];
     return withNotices({ ...toExecResult(result, output, startedAt), diskExceeded: diskProblem !== undefined }, notices);
   } finally {
     await cgroup?.destroy();
