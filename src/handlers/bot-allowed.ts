@@ -1,5 +1,4 @@
-import { parseRepoConfig, REPO_CONFIG_PATH } from "../config/repo-config.js";
-import { readRepoFile } from "../github/repo-files.js";
+import { loadRepoConfig } from "../config/load-repo-config.js";
 import type { Octokit, RepoRef } from "../github/types.js";
 
 /**
@@ -9,6 +8,6 @@ import type { Octokit, RepoRef } from "../github/types.js";
  */
 export async function isAllowedBot(octokit: Octokit, repo: RepoRef, login: string, ownLogin: string): Promise<boolean> {
   if (login === ownLogin) return false;
-  const parsed = parseRepoConfig(await readRepoFile(octokit, repo, REPO_CONFIG_PATH));
+  const parsed = await loadRepoConfig(octokit, repo);
   return parsed.ok && parsed.config.allow_bots.includes(login);
 }

@@ -1,6 +1,5 @@
+import { loadRepoConfig } from "../config/load-repo-config.js";
 import type { Context } from "probot";
-import { parseRepoConfig, REPO_CONFIG_PATH } from "../config/repo-config.js";
-import { readRepoFile } from "../github/repo-files.js";
 import { enqueueFollowUp } from "./commands/enqueue-follow-up.js";
 import type { HandlerDeps } from "./issue-labeled.js";
 
@@ -21,7 +20,7 @@ export function handleCheckSuiteCompleted(deps: HandlerDeps & { botLogin: () => 
         log.info({ pull: pr.number }, "CI still failing after the one fix attempt for this commit; leaving it to a human");
         continue;
       }
-      const parsed = parseRepoConfig(await readRepoFile(context.octokit, repo, REPO_CONFIG_PATH));
+      const parsed = await loadRepoConfig(context.octokit, repo);
       if (!parsed.ok || !parsed.config.fix_ci) continue;
       const bot = await deps.botLogin();
       await enqueueFollowUp({ octokit: context.octokit, repo, deliveryId: `${context.id}:${pr.number}`, installationId: context.payload.installation?.id ?? 0, repository: context.payload.repository }, deps, {

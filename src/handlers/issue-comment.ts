@@ -1,6 +1,6 @@
 import type { Context } from "probot";
 import { postComment } from "../github/comments.js";
-import { canWrite, getPermission, isBotAccount } from "../github/permissions.js";
+import { canWrite, getPermission, isBotAccount, writeAccessRequired } from "../github/permissions.js";
 import { helpText } from "./commands/help-text.js";
 import { parseCommand } from "./commands/parse-command.js";
 import { enqueueFollowUp } from "./commands/enqueue-follow-up.js";
@@ -32,7 +32,7 @@ export function handleIssueComment(deps: CommentDeps) {
     if (isBot && !(await isAllowedBot(context.octokit, repo, author, ownLogin))) return log.debug({ author }, "ignored: comment by a bot that is not in allow_bots");
     if (!isBot && !canWrite(await getPermission(context.octokit, repo, author))) {
       log.info({ author }, "refused: commenter cannot write to the repository");
-      await postComment(context.octokit, repo, issue.number, `@${author} codex-bot only takes commands from people with write, maintain or admin access to this repository.`);
+      await postComment(context.octokit, repo, issue.number, writeAccessRequired(author));
       return;
     }
     await context.octokit.rest.reactions.createForIssueComment({ ...repo, comment_id: comment.id, content: "eyes" }).catch((err: unknown) => log.warn({ err }, "could not react"));

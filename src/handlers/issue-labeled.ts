@@ -1,8 +1,8 @@
+import { loadRepoConfig } from "../config/load-repo-config.js";
 import type { Context } from "probot";
-import { parseRepoConfig, REPO_CONFIG_PATH } from "../config/repo-config.js";
+import { REPO_CONFIG_PATH } from "../config/repo-config.js";
 import { postComment, reactToIssue } from "../github/comments.js";
-import { canWrite, getPermission, isBotAccount } from "../github/permissions.js";
-import { readRepoFile } from "../github/repo-files.js";
+import { canWrite, getPermission, isBotAccount, writeAccessRequired } from "../github/permissions.js";
 import type { TaskStore } from "../tasks/task-store.js";
 
 export interface HandlerDeps {
@@ -25,8 +25,7 @@ export function handleIssueLabeled(deps: HandlerDeps) {
     if (deps.store.hasDelivery(context.id)) return log.info("ignored: delivery already handled");
 
     const repo = context.repo();
-    const configText = await readRepoFile(context.octokit, repo, REPO_CONFIG_PATH);
-    const config = parseRepoConfig(configText);
+    const config = await loadRepoConfig(context.octokit, repo);
     const trigger = config.ok ? (config.config.label ?? deps.defaultLabel) : (config.rawLabel ?? deps.defaultLabel);
     if (label?.name !== trigger) return log.debug({ label: label?.name }, "ignored: not the trigger label");
 
@@ -34,7 +33,7 @@ export function handleIssueLabeled(deps: HandlerDeps) {
     if (!canWrite(permission)) {
       log.info({ sender: sender.login, permission }, "refused: sender cannot write to the repository");
       await postComment(context.octokit, repo, issue.number,
-        `@${sender.login} codex-bot only acts for people with write, maintain or admin access to this repository, so nothing was started.`);
+        writeAccessRequired(sender.login));
       return;
     }
     if (!config.ok) {

@@ -1,7 +1,6 @@
+import { loadRepoConfig } from "../config/load-repo-config.js";
 import type { Context } from "probot";
-import { parseRepoConfig, REPO_CONFIG_PATH } from "../config/repo-config.js";
 import { deleteBranch } from "../github/branches.js";
-import { readRepoFile } from "../github/repo-files.js";
 import type { HandlerDeps } from "./issue-labeled.js";
 
 /**
@@ -21,7 +20,7 @@ export function handlePullRequestClosed(deps: HandlerDeps) {
       deps.store.closeBotPullRequest(repo.owner, repo.repo, pull.number, "abandoned", false);
       return log.info("bot pull request closed without merge: recorded as abandoned");
     }
-    const parsed = parseRepoConfig(await readRepoFile(context.octokit, repo, REPO_CONFIG_PATH));
+    const parsed = await loadRepoConfig(context.octokit, repo);
     const shouldDelete = parsed.ok ? parsed.config.delete_branch_on_merge : true;
     const deleted = shouldDelete && (await deleteBranch(context.octokit, repo, record.headRef));
     deps.store.closeBotPullRequest(repo.owner, repo.repo, pull.number, "merged", deleted);

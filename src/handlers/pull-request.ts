@@ -1,6 +1,5 @@
+import { loadRepoConfig } from "../config/load-repo-config.js";
 import type { Context } from "probot";
-import { parseRepoConfig, REPO_CONFIG_PATH } from "../config/repo-config.js";
-import { readRepoFile } from "../github/repo-files.js";
 import { matchesGlob } from "../review/index.js";
 import type { HandlerDeps } from "./issue-labeled.js";
 
@@ -16,7 +15,7 @@ export function handlePullRequest(deps: HandlerDeps & { botLogin: () => Promise<
     const log = context.log.child({ delivery: context.id, pull: pull.number });
     if (deps.store.hasDelivery(context.id)) return log.info("ignored: delivery already handled");
     const repo = context.repo();
-    const parsed = parseRepoConfig(await readRepoFile(context.octokit, repo, REPO_CONFIG_PATH, pull.base.ref));
+    const parsed = await loadRepoConfig(context.octokit, repo, pull.base.ref);
     if (!parsed.ok) return log.info({ errors: parsed.errors }, "no automatic review: invalid repository config");
     const review = parsed.config.review;
     const author = pull.user?.login ?? "";

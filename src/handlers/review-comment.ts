@@ -1,6 +1,6 @@
 import type { Context } from "probot";
 import { postComment } from "../github/comments.js";
-import { canWrite, getPermission, isBotAccount } from "../github/permissions.js";
+import { canWrite, getPermission, isBotAccount, writeAccessRequired } from "../github/permissions.js";
 import { enqueueFollowUp } from "./commands/enqueue-follow-up.js";
 import { parseCommand } from "./commands/parse-command.js";
 import type { CommentDeps } from "./issue-comment.js";
@@ -22,7 +22,7 @@ export function handleReviewComment(deps: CommentDeps) {
     const author = user.login;
     if (!canWrite(await getPermission(context.octokit, repo, author))) {
       await context.octokit.rest.pulls.createReplyForReviewComment({ ...repo, pull_number: pull.number, comment_id: comment.id,
-        body: `@${author} codex-bot only takes commands from people with write, maintain or admin access to this repository.` });
+        body: writeAccessRequired(author) });
       return;
     }
     await context.octokit.rest.reactions.createForPullRequestReviewComment({ ...repo, comment_id: comment.id, content: "eyes" }).catch(() => undefined);

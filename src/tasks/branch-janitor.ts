@@ -1,7 +1,6 @@
+import { loadRepoConfig } from "../config/load-repo-config.js";
 import type { Logger } from "pino";
-import { parseRepoConfig, REPO_CONFIG_PATH } from "../config/repo-config.js";
 import { deleteBranch } from "../github/branches.js";
-import { readRepoFile } from "../github/repo-files.js";
 import type { Octokit } from "../github/types.js";
 import type { TaskStore } from "./task-store.js";
 
@@ -17,7 +16,7 @@ export async function sweepAbandonedBranches(store: TaskStore, octokitFor: (inst
     try {
       const octokit = await octokitFor(pr.installationId);
       const repo = { owner: pr.owner, repo: pr.repo };
-      const parsed = parseRepoConfig(await readRepoFile(octokit, repo, REPO_CONFIG_PATH));
+      const parsed = await loadRepoConfig(octokit, repo);
       const days = parsed.ok ? parsed.config.abandoned_branch_days : 14;
       if ((pr.closedAt ?? now) + days * DAY_MS > now) continue;
       if (await deleteBranch(octokit, repo, pr.headRef)) {

@@ -1,5 +1,5 @@
-import { parseRepoConfig, REPO_CONFIG_PATH, type RepoConfig } from "../config/repo-config.js";
-import { readRepoFile } from "../github/repo-files.js";
+import { loadRepoConfig } from "../config/load-repo-config.js";
+import { REPO_CONFIG_PATH, type RepoConfig } from "../config/repo-config.js";
 import type { Octokit, RepoRef } from "../github/types.js";
 import { checkOutgoingChanges, MAX_FILE_BYTES } from "../workspace/check-changes.js";
 import { detectSetupCommands, detectTestCommand } from "../workspace/detect-commands.js";
@@ -44,7 +44,7 @@ export function createCodeTaskRunner(deps: RunnerDeps) {
       await status.update({ headline: "codex is working on this", detail: `Attempt ${task.attempts} · started by @${task.request.sender.login}` });
 
       // 2. Repository config from the default branch.
-      const parsed = parseRepoConfig(await readRepoFile(octokit, repo, REPO_CONFIG_PATH));
+      const parsed = await loadRepoConfig(octokit, repo);
       if (!parsed.ok) return await finish("refused", `codex-bot did not start: \`${REPO_CONFIG_PATH}\` is invalid`, parsed.errors.map((e) => `- ${e}`).join("\n"));
       const config: RepoConfig = parsed.config;
       for (const warning of parsed.warnings) log.write(`config: ${warning}`);

@@ -1,10 +1,10 @@
+import { loadRepoConfig } from "../config/load-repo-config.js";
 import { join } from "node:path";
-import { parseRepoConfig, REPO_CONFIG_PATH, type ReviewConfig } from "../config/repo-config.js";
+import { REPO_CONFIG_PATH, type ReviewConfig } from "../config/repo-config.js";
 import { completeCheckRun, startCheckRun } from "../github/check-runs.js";
 import { postComment, reactToIssue } from "../github/comments.js";
 import { nextFixStep } from "./review-steps/fix-loop.js";
 import { filesChangedBetween, listPullRequestFiles } from "../github/pull-request-files.js";
-import { readRepoFile } from "../github/repo-files.js";
 import { findLastReviewMarker, postReview } from "../github/reviews.js";
 import type { RepoRef } from "../github/types.js";
 import { buildReview, filterFiles, fingerprintFindings, guidelinesForFiles, parsePullRequestFiles, type Finding } from "../review/index.js";
@@ -40,7 +40,7 @@ export function createReviewTaskRunner(deps: RunnerDeps) {
       if (!health.ok) return await finish("refused", `sandbox unavailable: ${health.reason}`);
 
       // 2. Settings and review rules come from the base branch: the PR's own copy is untrusted.
-      const parsed = parseRepoConfig(await readRepoFile(octokit, repo, REPO_CONFIG_PATH, pull.base.ref));
+      const parsed = await loadRepoConfig(octokit, repo, pull.base.ref);
       if (!parsed.ok) return await finish("refused", `invalid ${REPO_CONFIG_PATH}: ${parsed.errors.join("; ")}`);
       const config: ReviewConfig = parsed.config.review;
       checkRunId = await startCheckRun(octokit, repo, headSha, deps.logUrl(task.logId));
