@@ -23,3 +23,8 @@ export function canWrite(permission: Permission): boolean {
 export function isBotAccount(user: { type?: string; login: string }): boolean {
   return user.type === "Bot" || user.login.endsWith("[bot]");
 }
+
+/** The one-line answer to someone who may not make the bot act. */
+export function writeAccessRequired(login: string): string {
+  return `@${login} codex-bot only acts for people with write, maintain or admin access to this repository, so nothing was started.`;
+}

@@ -56,7 +56,7 @@ describe("issue_comment handler: @codex commands", () => {
   test("`@codex review` by a reader is refused with a short reply, and nothing is queued", async () => {
     nockInstallationToken();
     nockPermission("drive-by", "read");
-    const reply = nock(API).post(`${REPO}/issues/1/comments`, (b: { body: string }) => /only takes commands from people with write/.test(b.body)).reply(201, { id: 5 });
+    const reply = nock(API).post(`${REPO}/issues/1/comments`, (b: { body: string }) => /only acts for people with write, maintain or admin access/.test(b.body)).reply(201, { id: 5 });
     await deliver("d2", comment("@codex review", true, "drive-by"));
     expect(reply.isDone()).toBe(true);
     expect(store.countByStatus("queued")).toBe(0);
