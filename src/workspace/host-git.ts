@@ -1,6 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { execa } from "execa";
 import { simpleGit, type SimpleGit } from "simple-git";
 
 /**
@@ -80,9 +81,6 @@ export function hostGit(dirs: GitDirs | BareGitDir | null, cwd: string, extra: E
   const env = hardenedGitEnv(dirs, extra);
   return simpleGit({
     baseDir: cwd,
-    // By default simple-git waits 50 ms after a process exits before reading its output; most
-    // host git commands print nothing, and those waits were most of a warm workspace's time.
-    completion: { onClose: true, onExit: false },
     allowEnvironment: Object.keys(env).filter((k) => k.startsWith("GIT_") || k === "SSH_ASKPASS"),
     // simple-git refuses these keys because a caller could point them at a program; ours are
     // constants above that switch those mechanisms off, and no repository text reaches them.
@@ -97,6 +95,25 @@ export function hostGit(dirs: GitDirs | BareGitDir | null, cwd: string, extra: E
       allowUnsafeTemplateDir: true,
     },
   }).env(env);
+}
+
+export class HostGitError extends Error {
+  constructor(readonly args: string[], readonly exitCode: number | undefined, readonly stderr: string) {
+    super(`git ${args[0] ?? ""} failed${exitCode === undefined ? "" : ` (exit ${exitCode})`}: ${stderr.trim() || "no output"}`);
+    this.name = "HostGitError";
+  }
+}
+
+/**
+ * One git command with the same hardened environment as hostGit, returning stdout. For the
+ * hot path of making a workspace: simple-git waits 50 ms after every command that prints
+ * nothing (most writes: config, update-ref, checkout -q), which adds up to most of the time a
+ * warm workspace takes.
+ */
+export async function runHostGit(dirs: GitDirs | BareGitDir | null, cwd: string, args: string[], extra: ExtraConfig = []): Promise<string> {
+  const result = await execa("git", args, { cwd, env: hardenedGitEnv(dirs, extra), extendEnv: false, stdin: "ignore", reject: false, stripFinalNewline: false });
+  if (result.failed) throw new HostGitError(args, result.exitCode, String(result.stderr) || (result.originalMessage ?? ""));
+  return String(result.stdout);
 }
 
 /** HTTP basic auth as GitHub documents for installation tokens; works for GitHub Enterprise Server too. */

@@ -1,6 +1,6 @@
 import { access, mkdir, mkdtemp, rename, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { authHeaderConfig, hostGit, type ExtraConfig } from "./host-git.js";
+import { authHeaderConfig, runHostGit, type ExtraConfig } from "./host-git.js";
 import type { RepoSlug } from "./repo-slug.js";
 
 export interface MirrorRequest {
@@ -36,13 +36,13 @@ const MAINTENANCE: ExtraConfig = [["gc.auto", "6700"], ["gc.autoPackLimit", "50"
  * Throws MissingBranchError when the repository has no such branch.
  */
 export async function refreshMirror(dir: string, request: MirrorRequest, rebuild = false): Promise<string> {
-  const git = (args: string[], extra: ExtraConfig = []) => hostGit({ gitDir: dir }, dir, extra).raw(args);
+  const git = (args: string[], extra: ExtraConfig = []) => runHostGit({ gitDir: dir }, dir, args, extra);
   if (rebuild || !(await looksLikeMirror(dir))) {
     await mkdir(dirname(dir), { recursive: true });
     const fresh = await mkdtemp(`${dir}.tmp-`);
     try {
-      await hostGit(null, fresh).raw(["init", "--quiet", "--bare", fresh]);
-      await hostGit({ gitDir: fresh }, fresh).raw(["symbolic-ref", "HEAD", `refs/heads/${request.branch}`]);
+      await runHostGit(null, fresh, ["init", "--quiet", "--bare", fresh]);
+      await runHostGit({ gitDir: fresh }, fresh, ["symbolic-ref", "HEAD", `refs/heads/${request.branch}`]);
       await fetchAllBranches(fresh, request);
       await rm(dir, { recursive: true, force: true });
       await rename(fresh, dir);
@@ -65,9 +65,9 @@ export async function refreshMirror(dir: string, request: MirrorRequest, rebuild
 async function fetchAllBranches(dir: string, request: MirrorRequest): Promise<void> {
   // URL and refspec on the command line, so the mirror's config holds no remote at all, and the
   // token rides in GIT_CONFIG_* (environment), never in a file. No FETCH_HEAD either.
-  await hostGit({ gitDir: dir }, dir, authHeaderConfig(request.token)).raw([
+  await runHostGit({ gitDir: dir }, dir, [
     "fetch", "--quiet", "--prune", "--no-tags", "--no-write-fetch-head", request.cloneUrl, "+refs/heads/*:refs/heads/*",
-  ]);
+  ], authHeaderConfig(request.token));
 }
 
 /** What git needs to take `dir` for a repository, checked without spawning git; a fetch or checkout finds the rest. */

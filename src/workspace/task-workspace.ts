@@ -1,7 +1,7 @@
 import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { dir } from "tmp-promise";
-import { authHeaderConfig, hostGit, type GitDirs } from "./host-git.js";
+import { authHeaderConfig, hostGit, runHostGit, type GitDirs } from "./host-git.js";
 import { withPathLock } from "./path-lock.js";
 import { MissingBranchError, mirrorPath, refreshMirror } from "./repo-mirror.js";
 import { parseCloneUrl, type RepoSlug } from "./repo-slug.js";
@@ -55,10 +55,10 @@ async function workspaceFromMirror(request: CloneRequest, repo: RepoSlug, mirror
       // A local path (not --local, which fails across filesystems instead of copying): objects
       // are hardlinked, so the task's git directory is self-contained. Alternates would be
       // cheaper still, but the sandbox mounts only this directory and could not read them.
-      await hostGit(null, root.path).raw(["clone", "--quiet", "--bare", "--no-tags", "--single-branch", "--branch", request.branch, "--", mirror, dirs.gitDir]);
+      await runHostGit(null, root.path, ["clone", "--quiet", "--bare", "--no-tags", "--single-branch", "--branch", request.branch, "--", mirror, dirs.gitDir]);
       return tip;
     });
-    const git = (args: string[]) => hostGit(dirs, dirs.workTree).raw(args);
+    const git = (args: string[]) => runHostGit(dirs, dirs.workTree, args);
     await git(["config", "core.bare", "false"]);
     await git(["remote", "set-url", "origin", request.cloneUrl]);
     await git(["update-ref", `refs/remotes/origin/${request.branch}`, baseSha]);
