@@ -14,7 +14,9 @@ const priority = z
   .union([z.number().int().min(0).max(3), z.string().regex(/^[Pp]?[0-3]$/, "must be P0, P1, P2 or P3")])
   .transform((v) => (typeof v === "number" ? v : Number(v.replace(/^[Pp]/, ""))) as 0 | 1 | 2 | 3);
 
-const globList = z.union([z.string(), z.array(z.string())]).transform((v) => (Array.isArray(v) ? v : [v]));
+/** YAML reads an unquoted `!docs/**` as a tag and yields "", which would drop the pattern without a word. */
+const glob = z.string().trim().min(1, 'is an empty pattern; quote patterns that start with "!", such as "!docs/**"');
+const globList = z.union([glob, z.array(glob)]).transform((v) => (Array.isArray(v) ? v : [v]));
 
 const reviewSchema = z
   .object({
@@ -67,7 +69,8 @@ export type RepoConfigResult =
 export function parseRepoConfig(text: string | null): RepoConfigResult {
   let raw: unknown;
   try {
-    raw = text === null ? {} : (parseYaml(text) ?? {});
+    // logLevel "error": YAML warnings (an unresolved `!tag`) would go to process.emitWarning; the schema reports what they cause.
+    raw = text === null ? {} : (parseYaml(text, { logLevel: "error" }) ?? {});
   } catch (error) {
     return { ok: false, errors: [`${REPO_CONFIG_PATH} is not valid YAML: ${(error as Error).message}`] };
   }

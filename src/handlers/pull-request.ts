@@ -1,6 +1,6 @@
 import { loadRepoConfig } from "../config/load-repo-config.js";
 import type { Context } from "probot";
-import { matchesGlob } from "../review/index.js";
+import { compileBranchGlobs } from "../review/index.js";
 import type { HandlerDeps } from "./issue-labeled.js";
 
 export const REVIEWED_ACTIONS = ["pull_request.opened", "pull_request.reopened", "pull_request.ready_for_review", "pull_request.synchronize"] as const;
@@ -23,7 +23,7 @@ export function handlePullRequest(deps: HandlerDeps & { botLogin: () => Promise<
     if (pull.draft && !review.drafts) return log.debug("no automatic review: draft");
     if (review.skip_authors.includes(author)) return log.debug({ author }, "no automatic review: author skipped");
     if (!review.bot_prs && author === (await deps.botLogin())) return log.debug("no automatic review: the bot's own pull request");
-    if (review.branches.length > 0 && !review.branches.some((b) => matchesGlob(pull.base.ref, b))) return log.debug("no automatic review: base branch not selected");
+    if (review.branches.length > 0 && !compileBranchGlobs(review.branches)(pull.base.ref)) return log.debug("no automatic review: base branch not selected");
 
     const task = deps.store.enqueueForDelivery(context.id, {
       kind: "review",

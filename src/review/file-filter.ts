@@ -1,5 +1,5 @@
 import type { DiffFile } from "./diff-types.js";
-import { matchesGlob } from "./glob.js";
+import { compilePathGlobs, type GlobMatcher } from "./glob.js";
 
 /** Why a file is left out of the review; `describeSkipReason` gives the words for the review body. */
 export type SkipReason =
@@ -19,9 +19,9 @@ export interface SkippedFile {
 }
 
 export interface FileFilterOptions {
-  /** Review only files matching one of these globs (repo config `paths`); empty means all. */
+  /** Review only files these globs select (repo config `paths`, see glob.ts for `!`); empty means all. */
   paths?: readonly string[];
-  /** Never review files matching these globs (repo config `ignore_paths`). */
+  /** Never review files these globs select (repo config `ignore_paths`). */
   ignorePaths?: readonly string[];
   /** Head-side contents, when the caller has them, to spot `@generated` headers beyond the diff. */
   contents?: ReadonlyMap<string, string>;
@@ -48,20 +48,29 @@ const PROSE_FILE = /\.(md|mdx|markdown|txt|rst|adoc)$/i;
 export function filterFiles(files: readonly DiffFile[], options: FileFilterOptions = {}): { reviewed: DiffFile[]; skipped: SkippedFile[] } {
   const reviewed: DiffFile[] = [];
   const skipped: SkippedFile[] = [];
+  const globs: PathGlobs = {
+    ignored: compilePathGlobs(options.ignorePaths ?? []),
+    inPaths: options.paths?.length ? compilePathGlobs(options.paths) : () => true,
+  };
   for (const file of files) {
-    const reason = skipReason(file, options);
+    const reason = skipReason(file, globs, options.contents);
     if (reason) skipped.push({ path: file.path, reason });
     else reviewed.push(file);
   }
   return { reviewed, skipped };
 }
 
+interface PathGlobs {
+  ignored: GlobMatcher;
+  inPaths: GlobMatcher;
+}
+
 /** The first reason that applies, cheapest checks (names) before content checks. */
-export function skipReason(file: DiffFile, options: FileFilterOptions = {}): SkipReason | undefined {
+function skipReason(file: DiffFile, globs: PathGlobs, contents: FileFilterOptions["contents"]): SkipReason | undefined {
   const { path } = file;
   const name = path.slice(path.lastIndexOf("/") + 1);
-  if (options.ignorePaths?.some((glob) => matchesGlob(path, glob))) return "ignored";
-  if (options.paths?.length && !options.paths.some((glob) => matchesGlob(path, glob))) return "outside-paths";
+  if (globs.ignored(path)) return "ignored";
+  if (!globs.inPaths(path)) return "outside-paths";
   if (LOCKFILES.has(name)) return "lockfile";
   if (VENDORED_DIR.test(path)) return "vendored";
   if (GENERATED_NAME.test(name)) return "generated";
@@ -69,7 +78,7 @@ export function skipReason(file: DiffFile, options: FileFilterOptions = {}): Ski
   if (file.patchStatus === "binary") return "binary";
   if (file.patchStatus === "omitted") return "no-patch";
   if (file.hunks.length === 0) return "no-changes";
-  if (headerLines(file, options.contents).some((line) => GENERATED_MARKER.test(line))) return "generated";
+  if (headerLines(file, contents).some((line) => GENERATED_MARKER.test(line))) return "generated";
   if (!PROSE_FILE.test(name) && hasVeryLongLine(file)) return "minified";
   return undefined;
 }

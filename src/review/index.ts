@@ -1,7 +1,7 @@
 export { anchorFindings, NEAR_DIFF_LINES, type AnchorResult, type InlineComment } from "./anchor-findings.js";
 export { buildReview, type BuildReviewInput, type PlannedReview } from "./build-review.js";
 export type { DiffFile, DiffHunk, DiffLine, DiffLineKind, FileStatus, PatchStatus, PullRequestFile } from "./diff-types.js";
-export { describeSkipReason, filterFiles, skipReason, type FileFilterOptions, type SkippedFile, type SkipReason } from "./file-filter.js";
+export { describeSkipReason, filterFiles, type FileFilterOptions, type SkippedFile, type SkipReason } from "./file-filter.js";
 export {
   parseReviewOutput,
   reviewOutputJsonSchema,
@@ -21,7 +21,7 @@ export {
   type FingerprintedFinding,
   type ReviewMarker,
 } from "./fingerprint.js";
-export { matchesGlob } from "./glob.js";
+export { compileBranchGlobs, compilePathGlobs, type GlobMatcher } from "./glob.js";
 export { parseGitDiff, parsePullRequestFiles } from "./parse-diff.js";
 export { parseFilePatch } from "./parse-hunks.js";
 export { formatLocation, priorityBadge, renderCommentBody, type CommentBodyOptions } from "./render-comment.js";

@@ -42,6 +42,13 @@ describe(".github/codex.yml", () => {
     expect(bad.ok ? [] : bad.errors.join("\n")).toMatch(/`review\.min_priority`[\s\S]*colour|colour[\s\S]*`review\.min_priority`/);
   });
 
+  test("a !pattern must be quoted: YAML reads an unquoted one as a tag, and the empty pattern is an error", () => {
+    const quoted = parseRepoConfig('review:\n  branches: ["!gh-pages"]\n  ignore_paths: ["docs/**", "!docs/api/**"]\n');
+    expect(quoted.ok && quoted.config.review).toMatchObject({ branches: ["!gh-pages"], ignore_paths: ["docs/**", "!docs/api/**"] });
+    const unquoted = parseRepoConfig("review:\n  ignore_paths:\n    - docs/**\n    - !docs/api/**\n");
+    expect(unquoted).toMatchObject({ ok: false, errors: [expect.stringMatching(/`review\.ignore_paths\.1`: is an empty pattern; quote patterns that start with "!"/)] });
+  });
+
   test("bad values name the key", () => {
     const result = parseRepoConfig("max_turns: -3\ntimeout_minutes: soon\ntest: 5\n");
     expect(result.ok).toBe(false);

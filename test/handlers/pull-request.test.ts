@@ -70,6 +70,16 @@ describe("pull_request handler: every PR gets a review", () => {
     expect(store.countByStatus("queued")).toBe(0);
   });
 
+  test("review.branches matches the whole base branch name: [main] selects main, not feature/main", async () => {
+    const intoBase = (ref: string) => opened("opened", (p) => (p.pull_request.base.ref = ref));
+    nockConfig("review:\n  branches: [main]\n", "feature/main");
+    await deliver("d-feature-main", intoBase("feature/main"));
+    expect(store.countByStatus("queued")).toBe(0);
+    nockConfig("review:\n  branches: [main]\n", "main");
+    await deliver("d-main", intoBase("main"));
+    expect(store.claimNext()).toMatchObject({ kind: "review", request: { baseRef: "main" } });
+  });
+
   test("a newer push replaces the review still waiting for the older head", async () => {
     nockConfig(null);
     await deliver("d-a", opened("opened"));
