@@ -1,16 +1,13 @@
+import { COMMANDS, parseRequest, type Command } from "./command-table.js";
+
+export type { Command } from "./command-table.js";
+
 /**
  * Finds a command addressed to the bot in a comment. Only text a reader sees as the author's own
  * counts: fenced code blocks, inline code, quoted lines (`> @codex …`, e.g. a quoted earlier
  * comment) and HTML comments are ignored. The mention must be a whole handle: `@codexfoo` and
  * `email@codex.dev` are not mentions.
  */
-export type Command =
-  | { name: "review"; focus?: string }
-  | { name: "help" }
-  | { name: "stop" }
-  | { name: "fix" }
-  | { name: "task"; instruction: string };
-
 export function parseCommand(body: string, handles: readonly string[]): Command | null {
   const visible = body
     .replace(/\r\n?/g, "\n")
@@ -27,11 +24,7 @@ export function parseCommand(body: string, handles: readonly string[]): Command 
   const rest = (match[1] ?? "").trim();
   const following = visible.slice(match.index + match[0].length).trim();
   const [word = "", ...args] = rest.split(/\s+/);
-  const verb = word.toLowerCase().replace(/[.!?,:;]+$/, "");
-  if (verb === "review") return { name: "review", ...(args.length ? { focus: args.join(" ") } : {}) };
-  if (verb === "help" || (verb === "" && following === "")) return { name: "help" };
-  if (verb === "stop" || verb === "cancel") return { name: "stop" };
-  if (verb === "fix" && args.length === 0 && following === "") return { name: "fix" };
-  const instruction = [rest, following].filter(Boolean).join("\n").trim();
-  return { name: "task", instruction };
+  const words = { verb: word.toLowerCase().replace(/[.!?,:;]+$/, ""), args, rest, following };
+  const parsed = COMMANDS.find((command) => command.verbs.includes(words.verb))?.parse(words);
+  return parsed ?? parseRequest(words);
 }
