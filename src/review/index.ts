@@ -22,7 +22,7 @@ export {
   type ReviewMarker,
 } from "./fingerprint.js";
 export { compileBranchGlobs, compilePathGlobs, type GlobMatcher } from "./glob.js";
-export { parseGitDiff, parsePullRequestFiles } from "./parse-diff.js";
+export { parsePullRequestFiles } from "./parse-diff.js";
 export { parseFilePatch } from "./parse-hunks.js";
 export { formatLocation, priorityBadge, renderCommentBody, type CommentBodyOptions } from "./render-comment.js";
 export { renderReviewBody, type ReviewBodyInput } from "./render-review.js";

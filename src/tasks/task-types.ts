@@ -1,4 +1,3 @@
-export type TaskKind = "code" | "review";
 export type TaskStatus = "queued" | "running" | "succeeded" | "failed" | "refused" | "cancelled";
 
 /** A code task that continues an existing pull request on its own branch. */

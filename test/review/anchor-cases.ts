@@ -1,12 +1,12 @@
 /** The table for anchor-findings.test.ts: real-shaped diffs and where each finding must land. */
 import {
-  parseGitDiff,
   parsePullRequestFiles,
   type DiffFile,
   type FileStatus,
   type Finding,
   type InlineComment,
 } from "../../src/review/index.js";
+import { parseGitDiff } from "../helpers/parse-git-diff.js";
 import { readDiffFixture } from "./diff-fixtures.js";
 
 /** One file as GitHub's "list pull request files" returns it, its patch read from a fixture. */

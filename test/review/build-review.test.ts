@@ -3,11 +3,11 @@ import {
   extractReviewMarker,
   filterFiles,
   fingerprintFinding,
-  parseGitDiff,
   parseReviewOutput,
   type Finding,
   type ReviewOutput,
 } from "../../src/review/index.js";
+import { parseGitDiff } from "../helpers/parse-git-diff.js";
 import { readDiffFixture } from "./diff-fixtures.js";
 
 const files = parseGitDiff(readDiffFixture("git-diff.patch"));

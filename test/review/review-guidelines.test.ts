@@ -1,4 +1,5 @@
-import { extractReviewGuidelines, groupFilesForReview, guidelinesForFiles, parseGitDiff } from "../../src/review/index.js";
+import { extractReviewGuidelines, groupFilesForReview, guidelinesForFiles } from "../../src/review/index.js";
+import { parseGitDiff } from "../helpers/parse-git-diff.js";
 
 describe("review guidelines from AGENTS.md", () => {
   test("the section under either heading, up to the next heading of the same level", () => {

@@ -33,8 +33,3 @@ async function failingChecks(octokit: Octokit, repo: RepoRef, checkSuiteId: numb
       output: [run.output.title, run.output.summary, run.output.text].filter(Boolean).join("\n\n").slice(0, MAX_CHECK_OUTPUT_CHARS) || "(the check gave no output)",
     }));
 }
-
-/** The bot's own open findings that `@codex fix` would address; empty means nothing to fix. */
-export function openBlockingFindings(store: TaskStore, owner: string, repo: string, pullNumber: number): number {
-  return (store.getReviewState(owner, repo, pullNumber)?.findings ?? []).filter((f) => f.priority <= 1).length;
-}
