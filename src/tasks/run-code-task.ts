@@ -108,13 +108,14 @@ export function createCodeTaskRunner(deps: RunnerDeps) {
       const verification = await verifyChange(sandbox, testCommand, deps.config.CODEX_COMMAND_TIMEOUT_SECONDS * 1000, log);
 
       // 8. What changed, and whether it may leave the sandbox.
-      const changes = await stageAll(ws);
+      const { changes, removedGitDirs } = await stageAll(ws);
+      if (removedGitDirs.length > 0) log.write("workspace: removed nested git directories before host git read the tree", removedGitDirs.join("\n"));
       const incomplete = describeStop(outcome);
       if (changes.length === 0) {
         return await finish(outcome.stopReason === "done" ? "succeeded" : "failed", incomplete ? `codex stopped without a change: ${incomplete}` : "codex made no changes",
           outcome.finalText || "The agent ended without a summary.");
       }
-      const problems = await checkOutgoingChanges(ws.workTree, changes, { allowWorkflowChanges: config.allow_workflow_changes, maxFileBytes: MAX_FILE_BYTES, secrets });
+      const problems = await checkOutgoingChanges(ws, changes, { allowWorkflowChanges: config.allow_workflow_changes, maxFileBytes: MAX_FILE_BYTES, secrets });
       if (problems.length > 0) return await finish("refused", "codex-bot refused to push this change", problems.map((p) => `- ${p}`).join("\n"));
 
       // 9. Commit, push, open or update the pull request.

@@ -116,6 +116,13 @@ export async function runHostGit(dirs: GitDirs | BareGitDir | null, cwd: string,
   return String(result.stdout);
 }
 
+/** Like runHostGit, for output that is bytes (a blob), not text. */
+export async function runHostGitBytes(dirs: GitDirs | BareGitDir, args: string[]): Promise<Buffer> {
+  const result = await execa("git", args, { cwd: dirs.gitDir, env: hardenedGitEnv(dirs), extendEnv: false, stdin: "ignore", reject: false, encoding: "buffer" });
+  if (result.failed) throw new HostGitError(args, result.exitCode, Buffer.from(result.stderr).toString() || (result.originalMessage ?? ""));
+  return Buffer.from(result.stdout);
+}
+
 /** HTTP basic auth as GitHub documents for installation tokens; works for GitHub Enterprise Server too. */
 export function authHeaderConfig(token: string): ExtraConfig {
   const basic = Buffer.from(`x-access-token:${token}`).toString("base64");

@@ -2,6 +2,7 @@ import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { dir } from "tmp-promise";
 import { authHeaderConfig, hostGit, runHostGit, type GitDirs } from "./host-git.js";
+import { disarmWorkTree, neutraliseAttributes } from "./hostile-work-tree.js";
 import { withPathLock } from "./path-lock.js";
 import { MissingBranchError, mirrorPath, refreshMirror } from "./repo-mirror.js";
 import { parseCloneUrl, type RepoSlug } from "./repo-slug.js";
@@ -59,6 +60,8 @@ async function workspaceFromMirror(request: CloneRequest, repo: RepoSlug, mirror
       return tip;
     });
     const git = (args: string[]) => runHostGit(dirs, dirs.workTree, args);
+    // Before the checkout, so even the first files are written byte for byte from the blobs.
+    await neutraliseAttributes(dirs.gitDir);
     await git(["config", "core.bare", "false"]);
     await git(["remote", "set-url", "origin", request.cloneUrl]);
     await git(["update-ref", `refs/remotes/origin/${request.branch}`, baseSha]);
@@ -73,17 +76,39 @@ async function workspaceFromMirror(request: CloneRequest, repo: RepoSlug, mirror
 export interface StagedChange {
   status: "A" | "M" | "D" | "R" | "T";
   path: string;
+  /** The entry's mode after the change (`000000` when deleted); `160000` is a gitlink. */
+  mode?: string;
+  /** The object the path holds after the change: what the checks read and the push sends. */
+  object?: string;
 }
 
-/** Stages everything in the work tree and lists what differs from the base commit. */
-export async function stageAll(ws: TaskWorkspace): Promise<StagedChange[]> {
+export interface StagedResult {
+  changes: StagedChange[];
+  /** Nested `.git` entries removed before git read the tree (see removeNestedGitDirs). */
+  removedGitDirs: string[];
+}
+
+/**
+ * Stages everything in the work tree and lists what differs from the base commit. The work
+ * tree is the sandbox's: it is disarmed first, so git reads it as plain files.
+ */
+export async function stageAll(ws: GitDirs & { baseSha: string }): Promise<StagedResult> {
+  const removedGitDirs = await disarmWorkTree(ws);
   const git = hostGit(ws, ws.workTree);
   await git.raw(["add", "--all", "--", "."]);
-  const out = await git.raw(["diff", "--cached", "--name-status", "--no-renames", "-z", ws.baseSha]);
-  const fields = out.split("\0").filter((f) => f.length > 0);
+  // The index against a commit: no work tree (and no submodule) is read.
+  const out = await git.raw(["diff", "--cached", "--raw", "--no-abbrev", "--no-renames", "-z", ws.baseSha]);
+  return { changes: parseRawDiff(out), removedGitDirs };
+}
+
+/** `:<old mode> <new mode> <old id> <new id> <status>\0<path>\0`, repeated. */
+function parseRawDiff(out: string): StagedChange[] {
+  const fields = out.split("\0");
   const changes: StagedChange[] = [];
   for (let i = 0; i + 1 < fields.length; i += 2) {
-    changes.push({ status: fields[i]!.charAt(0) as StagedChange["status"], path: fields[i + 1]! });
+    const [, mode, , object, status] = fields[i]!.split(" ");
+    if (!status) continue;
+    changes.push({ status: status.charAt(0) as StagedChange["status"], path: fields[i + 1]!, mode: mode!, object: object! });
   }
   return changes;
 }
@@ -95,6 +120,8 @@ export interface Identity {
 
 /** Commits the staged changes as `author`; returns the new commit's sha. */
 export async function commitStaged(ws: TaskWorkspace, author: Identity, message: string): Promise<string> {
+  // git commit computes a status, which looks into submodules: the tree is disarmed again.
+  await disarmWorkTree(ws);
   const git = hostGit(ws, ws.workTree, [["user.name", author.name], ["user.email", author.email]]);
   await git.raw(["commit", "--quiet", "--no-verify", "--allow-empty-message", "-m", message]);
   return (await git.revparse(["HEAD"])).trim();
