@@ -1,6 +1,6 @@
-import { lstat, open, readdir } from "node:fs/promises";
-import { constants } from "node:fs";
-import { join, relative } from "node:path";
+import { PatchApplyError } from "./patch/errors.js";
+import { toWorkspacePath, type WorkspacePath } from "./patch/workspace-path.js";
+import type { WorkspaceFiles } from "./workspace-files.js";
 
 /** Caps on what repository instruction files may add to the prompt. */
 export const AGENTS_MD_MAX_FILES = 20;
@@ -17,26 +17,26 @@ export interface InstructionFile {
 
 /**
  * Collects AGENTS.md files, root first, nested after, breadth-first. The workspace is hostile:
- * symlinks are never followed (a link to /etc/shadow must not reach the model), and files are
- * opened with O_NOFOLLOW.
+ * `files` (the host's) follows no link, so a link to /etc/shadow never reaches the model.
  */
-export async function collectAgentsMd(root: string): Promise<InstructionFile[]> {
+export async function collectAgentsMd(files: WorkspaceFiles): Promise<InstructionFile[]> {
   const found: InstructionFile[] = [];
   let total = 0;
-  let level = [root];
+  let level: (WorkspacePath | undefined)[] = [undefined];
   for (let depth = 0; depth < MAX_DEPTH && level.length > 0 && found.length < AGENTS_MD_MAX_FILES; depth++) {
-    const next: string[] = [];
+    const next: WorkspacePath[] = [];
     for (const dir of level) {
-      const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
-      for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-        if (entry.isDirectory() && !SKIPPED_DIRS.has(entry.name)) next.push(join(dir, entry.name));
-        if (!entry.isFile() || entry.name !== "AGENTS.md" || found.length >= AGENTS_MD_MAX_FILES) continue;
+      for (const entry of await files.list(dir)) {
+        const path = childPath(dir, entry.name);
+        if (!path) continue;
+        if (entry.kind === "directory" && !SKIPPED_DIRS.has(entry.name)) next.push(path);
+        if (entry.kind !== "file" || entry.name !== "AGENTS.md" || found.length >= AGENTS_MD_MAX_FILES) continue;
         const budget = Math.min(AGENTS_MD_MAX_BYTES_PER_FILE, AGENTS_MD_MAX_TOTAL_BYTES - total);
         if (budget <= 0) return found;
-        const file = await readCapped(join(dir, entry.name), budget);
+        const file = await files.readHead(path, budget);
         if (!file) continue;
         total += Buffer.byteLength(file.text);
-        found.push({ path: relative(root, join(dir, entry.name)), ...file });
+        found.push({ path, ...file });
       }
     }
     level = next;
@@ -44,15 +44,12 @@ export async function collectAgentsMd(root: string): Promise<InstructionFile[]> 
   return found;
 }
 
-async function readCapped(path: string, limit: number): Promise<{ text: string; truncated: boolean } | null> {
-  const info = await lstat(path);
-  if (!info.isFile()) return null;
-  const handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+/** A name the path check refuses (a backslash, `.GIT`) is skipped with everything below it. */
+function childPath(dir: WorkspacePath | undefined, name: string): WorkspacePath | undefined {
   try {
-    const buffer = Buffer.alloc(limit);
-    const { bytesRead } = await handle.read(buffer, 0, limit, 0);
-    return { text: buffer.subarray(0, bytesRead).toString("utf8"), truncated: info.size > bytesRead };
-  } finally {
-    await handle.close();
+    return toWorkspacePath(dir === undefined ? name : `${dir}/${name}`);
+  } catch (error) {
+    if (error instanceof PatchApplyError) return undefined;
+    throw error;
   }
 }

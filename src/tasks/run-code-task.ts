@@ -3,6 +3,7 @@ import { REPO_CONFIG_PATH, type RepoConfig } from "../config/repo-config.js";
 import type { Octokit, RepoRef } from "../github/types.js";
 import { checkOutgoingChanges, MAX_FILE_BYTES } from "../workspace/check-changes.js";
 import { detectSetupCommands, detectTestCommand } from "../workspace/detect-commands.js";
+import { openWorkspaceFiles } from "../workspace/open-workspace-files.js";
 import { cloneIntoWorkspace, stageAll, type TaskWorkspace } from "../workspace/task-workspace.js";
 import { codexBranchName } from "./branch-name.js";
 import { renderPullRequestBody, splitTitle, tail } from "./pull-request-body.js";
@@ -85,14 +86,15 @@ export function createCodeTaskRunner(deps: RunnerDeps) {
       // 5. The prompt: issue, maintainers' comments, AGENTS.md, config instructions.
       const testCommand = config.test ?? (await detectTestCommand(ws.workTree));
       const pullContext = pull ? await gatherPullContext(octokit, repo, task, pull, deps.store) : undefined;
-      const prompt = await gatherTaskPrompt(octokit, repo, task, ws.workTree, config, testCommand, pullContext);
+      const files = await openWorkspaceFiles(ws.workTree);
+      const prompt = await gatherTaskPrompt(octokit, repo, task, files, config, testCommand, pullContext);
       signal.throwIfAborted();
 
       // 6. The agent, in a sandbox with no network and no credentials.
       const sandbox = deps.createSandbox({ workspace: ws.workTree, network: false, readOnly: gitMount });
       const model = deps.createModel(config.model ?? deps.config.CODEX_MODEL);
       const outcome = await runAgentPhase({
-        sandbox, workTree: ws.workTree, model, prompt, log,
+        sandbox, files, model, prompt, log,
         budgets: {
           maxTurns: config.max_turns ?? deps.config.CODEX_MAX_TURNS,
           wallTimeMs: (config.timeout_minutes ?? deps.config.CODEX_TIMEOUT_MINUTES) * 60_000,

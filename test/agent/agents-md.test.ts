@@ -1,7 +1,11 @@
 import { mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { AGENTS_MD_MAX_BYTES_PER_FILE, collectAgentsMd } from "../../src/agent/agents-md.js";
+import { AGENTS_MD_MAX_BYTES_PER_FILE, collectAgentsMd as collectFrom } from "../../src/agent/agents-md.js";
+import { openWorkspaceFiles } from "../../src/workspace/open-workspace-files.js";
+
+/** Through the host's file editor, as the runner does. */
+const collectAgentsMd = async (dir: string) => collectFrom(await openWorkspaceFiles(dir));
 
 describe("collectAgentsMd", () => {
   let root: string;

@@ -2,22 +2,22 @@ import { PatchApplyError, PatchError } from "./errors.js";
 import { parsePatch } from "./parse-patch.js";
 import type { PatchResult } from "./patch-types.js";
 import { planPatch, type PatchPlan } from "./plan-patch.js";
-import { openWorkspace, removeWorkspaceFile, writeWorkspaceFile, type Workspace } from "./workspace-fs.js";
+import type { WorkspaceFiles } from "../workspace-files.js";
 
 /**
- * Applies a Codex-style patch to the files under `workspaceDir`, all or nothing: every new
+ * Applies a Codex-style patch to the work tree the host gave, all or nothing: every new
  * file content is computed first, and nothing is written unless every operation succeeds.
- * Paths are confined to the workspace: no absolute paths, `..`, `.git/` or symbolic links.
+ * Paths are confined to the workspace: no absolute paths, `..` or `.git/` here, no symbolic
+ * links in the host's `WorkspaceFiles`.
  * @throws PatchParseError or PatchApplyError (both `PatchError`) with a message for the model.
  */
-export async function applyPatch(workspaceDir: string, patchText: string): Promise<PatchResult> {
+export async function applyPatch(files: WorkspaceFiles, patchText: string): Promise<PatchResult> {
   // 1. Parse: a malformed patch fails before the disk is touched.
   const operations = parsePatch(patchText);
   // 2. Plan: check paths, read files, compute every new content in memory.
-  const workspace = await withReadableErrors(() => openWorkspace(workspaceDir));
-  const plan = await withReadableErrors(() => planPatch(workspace, operations));
+  const plan = await withReadableErrors(() => planPatch(files, operations));
   // 3. Write, only now that every operation is known to apply.
-  await writePlan(workspace, plan);
+  await writePlan(files, plan);
   // 4. Report.
   return summarise(plan);
 }
@@ -32,15 +32,15 @@ async function withReadableErrors<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-async function writePlan(workspace: Workspace, plan: PatchPlan): Promise<void> {
+async function writePlan(files: WorkspaceFiles, plan: PatchPlan): Promise<void> {
   const entries = [...plan.files];
   // Writes before deletes, so a move never loses its source before the destination exists.
   const ordered = [...entries.filter(([, file]) => file !== null), ...entries.filter(([, file]) => file === null)];
   const done: string[] = [];
   for (const [path, file] of ordered) {
     try {
-      if (file) await writeWorkspaceFile(workspace, path, file.content, file.mode);
-      else await removeWorkspaceFile(workspace, path);
+      if (file) await files.write(path, file.content, file.mode);
+      else await files.remove(path);
     } catch (error) {
       // Everything was checked while planning, so this is a race or a host failure.
       const message = error instanceof Error ? error.message : String(error);

@@ -3,4 +3,3 @@ export { PatchApplyError, PatchError, PatchParseError } from "./errors.js";
 export { parsePatch } from "./parse-patch.js";
 export type { Hunk, HunkLine, PatchOperation, PatchResult } from "./patch-types.js";
 export { seekSequence } from "./seek-sequence.js";
-export { MAX_PATCHABLE_FILE_BYTES } from "./workspace-fs.js";

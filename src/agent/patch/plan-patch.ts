@@ -1,7 +1,7 @@
 import { applyHunks } from "./apply-hunks.js";
 import { PatchApplyError } from "./errors.js";
 import type { PatchOperation } from "./patch-types.js";
-import { assertWritable, readWorkspaceFile, statWorkspaceFile, type Workspace } from "./workspace-fs.js";
+import type { WorkspaceFiles } from "../workspace-files.js";
 import { toWorkspacePath, type WorkspacePath } from "./workspace-path.js";
 
 /** The final state of one touched path: new contents, or `null` for deleted. */
@@ -18,43 +18,43 @@ export interface PatchPlan {
  * the earlier operations of the same patch, so the patch is applied all or nothing.
  * @throws PatchApplyError for a refused path or an operation that cannot apply.
  */
-export async function planPatch(workspace: Workspace, operations: readonly PatchOperation[]): Promise<PatchPlan> {
+export async function planPatch(files: WorkspaceFiles, operations: readonly PatchOperation[]): Promise<PatchPlan> {
   const plan: PatchPlan = { files: new Map(), changes: [] };
   for (const operation of operations) {
-    if (operation.kind === "add") await planAdd(workspace, plan, operation.path, operation.contents);
-    else if (operation.kind === "delete") await planDelete(workspace, plan, operation.path);
-    else await planUpdate(workspace, plan, operation);
+    if (operation.kind === "add") await planAdd(files, plan, operation.path, operation.contents);
+    else if (operation.kind === "delete") await planDelete(files, plan, operation.path);
+    else await planUpdate(files, plan, operation);
   }
   assertNoFileInsideAnother(plan);
   return plan;
 }
 
-async function planAdd(workspace: Workspace, plan: PatchPlan, rawPath: string, content: string): Promise<void> {
+async function planAdd(files: WorkspaceFiles, plan: PatchPlan, rawPath: string, content: string): Promise<void> {
   const path = toWorkspacePath(rawPath);
-  await assertWritable(workspace, path);
+  await files.assertWritable(path);
   plan.files.set(path, { content });
   plan.changes.push({ kind: "A", path });
 }
 
-async function planDelete(workspace: Workspace, plan: PatchPlan, rawPath: string): Promise<void> {
+async function planDelete(files: WorkspaceFiles, plan: PatchPlan, rawPath: string): Promise<void> {
   const path = toWorkspacePath(rawPath);
   const planned = plan.files.get(path);
-  const exists = planned === undefined ? (await statWorkspaceFile(workspace, path)) !== undefined : planned !== null;
+  const exists = planned === undefined ? await files.exists(path) : planned !== null;
   if (!exists) throw new PatchApplyError(`${path}: cannot delete a file that does not exist`);
   plan.files.set(path, null);
   plan.changes.push({ kind: "D", path });
 }
 
 async function planUpdate(
-  workspace: Workspace,
+  files: WorkspaceFiles,
   plan: PatchPlan,
   operation: Extract<PatchOperation, { kind: "update" }>,
 ): Promise<void> {
   const path = toWorkspacePath(operation.path);
   const destination = operation.moveTo === undefined ? path : toWorkspacePath(operation.moveTo);
-  const current = await readPlannedFile(workspace, plan, path);
+  const current = await readPlannedFile(files, plan, path);
   const content = applyHunks(current.content, operation.hunks, path);
-  await assertWritable(workspace, destination);
+  await files.assertWritable(destination);
   if (destination === path) {
     // Written in place, a file on disk keeps its mode (chmod could fail on a file the host does not own).
     plan.files.set(path, current.onDisk ? { content } : { content, mode: current.mode });
@@ -68,7 +68,7 @@ async function planUpdate(
 
 /** The file as the earlier operations of this patch left it, else as it is on disk. */
 async function readPlannedFile(
-  workspace: Workspace,
+  files: WorkspaceFiles,
   plan: PatchPlan,
   path: WorkspacePath,
 ): Promise<{ content: string; mode: number | undefined; onDisk: boolean }> {
@@ -77,7 +77,7 @@ async function readPlannedFile(
     throw new PatchApplyError(`${path}: file does not exist (an earlier part of this patch deletes or moves it)`);
   }
   if (planned !== undefined) return { content: planned.content, mode: planned.mode, onDisk: false };
-  const { text, mode } = await readWorkspaceFile(workspace, path);
+  const { text, mode } = await files.read(path);
   return { content: text, mode, onDisk: true };
 }
 

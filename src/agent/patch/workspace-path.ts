@@ -6,7 +6,7 @@ export type WorkspacePath = string & { readonly __brand: "WorkspacePath" };
 
 /**
  * Checks a path from the (untrusted) patch before anything touches the disk.
- * This is the lexical half; `workspace-fs.ts` refuses symbolic links on disk.
+ * This is the lexical half; the host's `WorkspaceFiles` refuses symbolic links on disk.
  * @throws PatchApplyError saying why the path is refused.
  */
 export function toWorkspacePath(raw: string): WorkspacePath {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { applyPatch, PatchError } from "../patch/index.js";
+import type { WorkspaceFiles } from "../workspace-files.js";
 import { ToolInputError, type Tool } from "./tool.js";
 
 const parameters = z.object({
@@ -18,14 +19,14 @@ const DESCRIPTION = `Edits files in the repository. The input is a patch in this
 *** End Patch
 Paths are relative to the repository root. Each hunk shows context lines (starting with a space), removed lines (-) and added lines (+); \`@@ text\` seeks to a line first. Use "*** Move to: new/path" after "*** Update File" to rename.`;
 
-export function createApplyPatchTool(workspaceDir: string, onChange?: (summary: string) => void): Tool<typeof parameters> {
+export function createApplyPatchTool(files: WorkspaceFiles, onChange?: (summary: string) => void): Tool<typeof parameters> {
   return {
     name: "apply_patch",
     description: DESCRIPTION,
     parameters,
     async execute(args) {
       try {
-        const result = await applyPatch(workspaceDir, args.input);
+        const result = await applyPatch(files, args.input);
         onChange?.(result.summary);
         return result.summary;
       } catch (error) {

@@ -5,12 +5,14 @@ import { createApplyPatchTool } from "../../agent/tools/apply-patch.js";
 import { createShellTool } from "../../agent/tools/shell.js";
 import { createUpdatePlanTool, type PlanStep } from "../../agent/tools/update-plan.js";
 import type { Budgets } from "../../agent/budgets.js";
+import type { WorkspaceFiles } from "../../agent/workspace-files.js";
 import type { Sandbox } from "../../sandbox/types.js";
 import type { TaskLog } from "../task-log.js";
 
 export interface AgentPhase {
   sandbox: Sandbox;
-  workTree: string;
+  /** The work tree as apply_patch edits it (the host's link-refusing file editor). */
+  files: WorkspaceFiles;
   model: ModelClient;
   prompt: string;
   budgets: Budgets;
@@ -25,7 +27,7 @@ export async function runAgentPhase(phase: AgentPhase): Promise<AgentOutcome> {
   const { log } = phase;
   const tools = [
     createShellTool({ sandbox: phase.sandbox, defaultTimeoutMs: phase.commandTimeoutMs }),
-    createApplyPatchTool(phase.workTree),
+    createApplyPatchTool(phase.files),
     createUpdatePlanTool(phase.onPlan),
   ];
   log.write("agent: task prompt", phase.prompt);

@@ -1,5 +1,6 @@
 import { collectAgentsMd } from "../../agent/agents-md.js";
 import { buildTaskPrompt, type PullContext } from "../../agent/task-prompt.js";
+import type { WorkspaceFiles } from "../../agent/workspace-files.js";
 import { listIssueComments } from "../../github/comments.js";
 import { canWrite, getPermission, isBotAccount } from "../../github/permissions.js";
 import type { Octokit, RepoRef } from "../../github/types.js";
@@ -10,7 +11,7 @@ import type { CodeTask } from "../task-types.js";
  * The task prompt: the issue, the discussion by people who can write to the repository (anyone
  * else's comments never reach the model), AGENTS.md files and the repo config's instructions.
  */
-export async function gatherTaskPrompt(octokit: Octokit, repo: RepoRef, task: CodeTask, workTree: string, config: RepoConfig, testCommand: string | undefined, pull?: PullContext): Promise<string> {
+export async function gatherTaskPrompt(octokit: Octokit, repo: RepoRef, task: CodeTask, files: WorkspaceFiles, config: RepoConfig, testCommand: string | undefined, pull?: PullContext): Promise<string> {
   const comments = await listIssueComments(octokit, repo, task.number);
   const writers = new Map<string, boolean>();
   const trusted: { author: string; body: string }[] = [];
@@ -24,7 +25,7 @@ export async function gatherTaskPrompt(octokit: Octokit, repo: RepoRef, task: Co
     issue: { number: task.number, title: task.request.issueTitle, body: task.request.issueBody },
     ...(task.request.trigger === "comment" ? { request: task.request.instruction } : {}),
     comments: trusted,
-    agentsMd: await collectAgentsMd(workTree),
+    agentsMd: await collectAgentsMd(files),
     ...(config.instructions ? { repoInstructions: config.instructions } : {}),
     ...(testCommand ? { testCommand } : {}),
     ...(pull ? { pull } : {}),

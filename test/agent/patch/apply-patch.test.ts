@@ -2,7 +2,8 @@ import { existsSync, readdirSync } from "node:fs";
 import { chmod, cp, mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { applyPatch, PatchApplyError, PatchError, PatchParseError } from "../../../src/agent/patch/index.js";
-import { createTempDirs, patchText, readTree, type TempDirs } from "./tree-helpers.js";
+import { openWorkspaceFiles } from "../../../src/workspace/open-workspace-files.js";
+import { createTempDirs, patchText, readTree, type TempDirs } from "../../helpers/tree-helpers.js";
 
 const FIXTURES = path.resolve(import.meta.dirname, "../../fixtures/patches");
 const CASES = readdirSync(FIXTURES, { withFileTypes: true })
@@ -26,7 +27,7 @@ async function writeFiles(files: Record<string, string>): Promise<void> {
 }
 
 async function applyError(patch: string): Promise<PatchError> {
-  const error: unknown = await applyPatch(dirs.workspace, patch).then(
+  const error: unknown = await applyPatch(await openWorkspaceFiles(dirs.workspace), patch).then(
     () => new Error("expected applyPatch to fail"),
     (thrown: unknown) => thrown,
   );
@@ -53,7 +54,7 @@ describe("applyPatch fixtures: before/ + patch.txt = after/", () => {
     // git keeps no empty directories, so a case may have no before/ at all.
     if (existsSync(before)) await cp(before, dirs.workspace, { recursive: true });
 
-    await applyPatch(dirs.workspace, await readFile(path.join(FIXTURES, name, "patch.txt"), "utf8"));
+    await applyPatch(await openWorkspaceFiles(dirs.workspace), await readFile(path.join(FIXTURES, name, "patch.txt"), "utf8"));
 
     expect(await readTree(dirs.workspace)).toEqual(expected);
   });
@@ -63,7 +64,7 @@ describe("applyPatch results and errors", () => {
   test("reports added, modified (a move names its destination) and deleted paths like Codex", async () => {
     await writeFiles({ "a.txt": "a\n", "b.txt": "b\n", "gone.txt": "x\n" });
     const result = await applyPatch(
-      dirs.workspace,
+      await openWorkspaceFiles(dirs.workspace),
       patchText(
         "*** Begin Patch",
         "*** Add File: ./new//n.txt",
@@ -164,7 +165,7 @@ describe("applyPatch results and errors", () => {
   test("a moved file keeps its permission bits", async () => {
     await writeFiles({ "run.sh": "#!/bin/sh\necho hi\n" });
     await chmod(path.join(dirs.workspace, "run.sh"), 0o755);
-    await applyPatch(dirs.workspace, patchText("*** Begin Patch", "*** Update File: run.sh", "*** Move to: bin/run.sh", "*** End Patch"));
+    await applyPatch(await openWorkspaceFiles(dirs.workspace), patchText("*** Begin Patch", "*** Update File: run.sh", "*** Move to: bin/run.sh", "*** End Patch"));
     expect((await stat(path.join(dirs.workspace, "bin/run.sh"))).mode & 0o777).toBe(0o755);
     expect(await readTree(dirs.workspace)).toEqual({ "bin/run.sh": "#!/bin/sh\necho hi\n" });
   });

@@ -1,9 +1,15 @@
-import { readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { PatchApplyError } from "../../../src/agent/patch/errors.js";
-import { openWorkspace, readWorkspaceFile, writeWorkspaceFile } from "../../../src/agent/patch/workspace-fs.js";
-import { toWorkspacePath } from "../../../src/agent/patch/workspace-path.js";
-import { createTempDirs, type TempDirs } from "./tree-helpers.js";
+import { PatchApplyError } from "../../src/agent/patch/errors.js";
+import { toWorkspacePath } from "../../src/agent/patch/workspace-path.js";
+import {
+  listWorkspaceDirectory,
+  openWorkspace,
+  readWorkspaceFile,
+  readWorkspaceFileHead,
+  writeWorkspaceFile,
+} from "../../src/workspace/workspace-fs.js";
+import { createTempDirs, type TempDirs } from "../helpers/tree-helpers.js";
 
 let dirs: TempDirs;
 beforeEach(async () => {
@@ -28,6 +34,33 @@ linuxOnly("a descriptor that points outside the workspace is refused before anyt
   );
   await expect(readWorkspaceFile(workspace, rel)).rejects.toThrow(/it changed while being opened/);
   expect(await readFile(path.join(dirs.workspace, "a.txt"), "utf8")).toBe("original\n");
+});
+
+linuxOnly("reading a head or listing a directory through a descriptor that points outside gives nothing", async () => {
+  await mkdir(path.join(dirs.workspace, "docs"));
+  await writeFile(path.join(dirs.workspace, "docs", "AGENTS.md"), "rules\n");
+  const honest = await openWorkspace(dirs.workspace);
+  const swapped = { ...honest, realRoot: dirs.outside };
+  expect(await readWorkspaceFileHead(honest, toWorkspacePath("docs/AGENTS.md"), 100)).toEqual({ text: "rules\n", truncated: false });
+  expect(await listWorkspaceDirectory(honest, toWorkspacePath("docs"))).toEqual([{ name: "AGENTS.md", kind: "file" }]);
+  expect(await readWorkspaceFileHead(swapped, toWorkspacePath("docs/AGENTS.md"), 100)).toBeUndefined();
+  expect(await listWorkspaceDirectory(swapped, toWorkspacePath("docs"))).toEqual([]);
+  expect(await listWorkspaceDirectory(swapped)).toEqual([]);
+});
+
+test("a listing names links as links and lists nothing through a linked directory", async () => {
+  await writeFile(path.join(dirs.outside, "secret.txt"), "secret\n");
+  await symlink(dirs.outside, path.join(dirs.workspace, "linked"));
+  await symlink(path.join(dirs.outside, "secret.txt"), path.join(dirs.workspace, "link.txt"));
+  const workspace = await openWorkspace(dirs.workspace);
+  expect(await listWorkspaceDirectory(workspace)).toEqual([
+    { name: "a.txt", kind: "file" },
+    { name: "link.txt", kind: "other" },
+    { name: "linked", kind: "other" },
+  ]);
+  expect(await listWorkspaceDirectory(workspace, toWorkspacePath("linked"))).toEqual([]);
+  expect(await readWorkspaceFileHead(workspace, toWorkspacePath("link.txt"), 100)).toBeUndefined();
+  expect(await readWorkspaceFileHead(workspace, toWorkspacePath("linked/secret.txt"), 100)).toBeUndefined();
 });
 
 test("writes go through when the descriptor is where it should be", async () => {

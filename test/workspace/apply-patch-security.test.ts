@@ -1,8 +1,10 @@
 import { existsSync } from "node:fs";
 import { link, mkdir, readFile, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { applyPatch, MAX_PATCHABLE_FILE_BYTES, PatchApplyError } from "../../../src/agent/patch/index.js";
-import { createTempDirs, patchText, readTree, type TempDirs } from "./tree-helpers.js";
+import { applyPatch, PatchApplyError } from "../../src/agent/patch/index.js";
+import { openWorkspaceFiles } from "../../src/workspace/open-workspace-files.js";
+import { MAX_PATCHABLE_FILE_BYTES } from "../../src/workspace/workspace-fs.js";
+import { createTempDirs, patchText, readTree, type TempDirs } from "../helpers/tree-helpers.js";
 
 // The workspace is written by an untrusted agent and this code runs on the host: no patch
 // may read or write anything outside the workspace, or inside the host-managed .git.
@@ -17,7 +19,7 @@ afterEach(async () => {
 });
 
 async function refusal(patch: string, workspace = dirs.workspace): Promise<string> {
-  const error: unknown = await applyPatch(workspace, patch).then(
+  const error: unknown = await openWorkspaceFiles(workspace).then((files) => applyPatch(files, patch)).then(
     () => new Error("expected applyPatch to refuse the patch"),
     (thrown: unknown) => thrown,
   );

@@ -1,16 +1,19 @@
 import { constants, type Stats } from "node:fs";
 import fs, { type FileHandle } from "node:fs/promises";
 import path from "node:path";
-import { PatchApplyError } from "./errors.js";
-import type { WorkspacePath } from "./workspace-path.js";
+import { PatchApplyError } from "../agent/patch/errors.js";
+import type { WorkspacePath } from "../agent/patch/workspace-path.js";
+import type { WorkspaceEntry } from "../agent/workspace-files.js";
 
 // This runs on the host against a directory the agent controls, so every step assumes the
 // workspace may contain symbolic links, hard links, FIFOs and files swapped mid-operation.
+// The agent sees it through the `WorkspaceFiles` interface (open-workspace-files.ts).
 
 export const MAX_PATCHABLE_FILE_BYTES = 10 * 1024 * 1024;
 // O_NONBLOCK: opening a FIFO swapped in after our checks must fail or return, never hang.
 const READ_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
 const WRITE_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_NOFOLLOW | constants.O_NONBLOCK;
+const DIRECTORY_FLAGS = constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW;
 
 export interface Workspace {
   root: string;
@@ -68,6 +71,49 @@ export async function readWorkspaceFile(workspace: Workspace, rel: WorkspacePath
   }
 }
 
+/** The first `maxBytes` of `rel`; `undefined` unless it is a regular file reached through no link. */
+export async function readWorkspaceFileHead(
+  workspace: Workspace,
+  rel: WorkspacePath,
+  maxBytes: number,
+): Promise<{ text: string; truncated: boolean } | undefined> {
+  const stats = await statWorkspaceFile(workspace, rel).catch(undefinedIfRefused);
+  if (!stats) return undefined;
+  const handle = await fs.open(path.join(workspace.root, rel), READ_FLAGS);
+  try {
+    const opened = await assertOpenedFile(handle, workspace, rel).catch(undefinedIfRefused);
+    if (!opened) return undefined;
+    const buffer = Buffer.alloc(maxBytes);
+    const { bytesRead } = await handle.read(buffer, 0, maxBytes, 0);
+    return { text: buffer.subarray(0, bytesRead).toString("utf8"), truncated: opened.size > bytesRead };
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * The entries of directory `rel` (the root when absent), sorted by name; none unless every
+ * component is a real directory. Listed through the opened descriptor, so a directory swapped
+ * for a link after the checks lists nothing instead of another directory.
+ */
+export async function listWorkspaceDirectory(workspace: Workspace, rel?: WorkspacePath): Promise<WorkspaceEntry[]> {
+  await assertRootIsDirectory(workspace.root);
+  if (rel !== undefined && !(await isRealDirectory(workspace, rel))) return [];
+  const dir = rel === undefined ? workspace.root : path.join(workspace.root, rel);
+  const handle = await fs.open(dir, DIRECTORY_FLAGS).catch(() => undefined);
+  if (!handle) return [];
+  try {
+    if (await pointsElsewhere(handle, rel === undefined ? workspace.realRoot : path.join(workspace.realRoot, rel))) return [];
+    const listed = process.platform === "linux" ? `/proc/self/fd/${handle.fd}` : dir;
+    const entries = await fs.readdir(listed, { withFileTypes: true }).catch(() => []);
+    return entries
+      .map((entry): WorkspaceEntry => ({ name: entry.name, kind: entry.isFile() ? "file" : entry.isDirectory() ? "directory" : "other" }))
+      .sort((a, b) => a.name.localeCompare(b.name));
+  } finally {
+    await handle.close();
+  }
+}
+
 /** Writes `text` to `rel`, creating parent directories; `mode` is applied when given. */
 export async function writeWorkspaceFile(workspace: Workspace, rel: WorkspacePath, text: string, mode?: number): Promise<void> {
   await createParentDirectories(workspace, rel);
@@ -114,12 +160,32 @@ async function createParentDirectories(workspace: Workspace, rel: WorkspacePath)
 async function assertOpenedFile(handle: FileHandle, workspace: Workspace, rel: WorkspacePath): Promise<Stats> {
   const opened = await handle.stat();
   if (!opened.isFile()) throw refuse(rel, "it is not a regular file");
-  if (process.platform !== "linux") return opened;
-  const actual = await fs.readlink(`/proc/self/fd/${handle.fd}`).catch(() => undefined);
-  if (actual !== undefined && actual !== path.join(workspace.realRoot, rel)) {
+  if (await pointsElsewhere(handle, path.join(workspace.realRoot, rel))) {
     throw refuse(rel, "it changed while being opened (a directory was replaced by a link)");
   }
   return opened;
+}
+
+/** True when /proc says the descriptor points elsewhere (Linux only; elsewhere the lstat walk is all we have). */
+async function pointsElsewhere(handle: FileHandle, expected: string): Promise<boolean> {
+  if (process.platform !== "linux") return false;
+  const actual = await fs.readlink(`/proc/self/fd/${handle.fd}`).catch(() => undefined);
+  return actual !== undefined && actual !== expected;
+}
+
+async function isRealDirectory(workspace: Workspace, rel: WorkspacePath): Promise<boolean> {
+  let current = workspace.root;
+  for (const segment of rel.split("/")) {
+    current = path.join(current, segment);
+    const stats = await lstatIfExists(current);
+    if (!stats || stats.isSymbolicLink() || !stats.isDirectory()) return false;
+  }
+  return true;
+}
+
+function undefinedIfRefused(error: unknown): undefined {
+  if (error instanceof PatchApplyError) return undefined;
+  throw error;
 }
 
 async function assertRootIsDirectory(root: string): Promise<void> {
