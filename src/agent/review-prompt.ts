@@ -1,7 +1,7 @@
-import { readFileSync } from "node:fs";
+import { readPrompt } from "./read-prompt.js";
 import { sanitizeUntrustedText } from "./sanitize.js";
 
-export const REVIEW_SYSTEM_PROMPT = readFileSync(new URL("./prompts/review.md", import.meta.url), "utf8");
+export const REVIEW_SYSTEM_PROMPT = readPrompt("review.md");
 
 export interface ReviewPromptInput {
   repository: string;

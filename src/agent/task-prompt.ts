@@ -1,8 +1,8 @@
-import { readFileSync } from "node:fs";
 import type { InstructionFile } from "./agents-md.js";
+import { readPrompt } from "./read-prompt.js";
 import { sanitizeUntrustedText } from "./sanitize.js";
 
-export const SYSTEM_PROMPT = readFileSync(new URL("./prompts/system.md", import.meta.url), "utf8");
+export const SYSTEM_PROMPT = readPrompt("system.md");
 
 export interface TaskPromptInput {
   repository: string;
