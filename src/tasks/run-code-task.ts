@@ -79,7 +79,8 @@ export function createCodeTaskRunner(deps: RunnerDeps) {
       }
       const setup = await runSetupPhase({
         sandbox: deps.createSandbox({ workspace: ws.workTree, network: true, secrets: setupSecrets }), workspace: ws, commands: setupCommands,
-        timeoutMs: deps.config.CODEX_SETUP_TIMEOUT_MINUTES * 60_000, log, cache: { rootDir: join(deps.config.CODEX_DATA_DIR, "cache", "deps"), repo: ws.repo },
+        timeoutMs: deps.config.CODEX_SETUP_TIMEOUT_MINUTES * 60_000, log,
+        cache: { rootDir: join(deps.config.CODEX_DATA_DIR, "cache", "deps"), repo: ws.repo, store: startBranch === task.request.defaultBranch },
       });
       if (!setup.ok) return await finish("failed", "codex could not set up the repository", `\`${setup.failedCommand}\` failed:\n\n\`\`\`\n${tail(setup.output ?? "")}\n\`\`\``);
 

@@ -44,20 +44,23 @@ export async function createScratchWorkspace(files: Record<string, string>, gitl
 
 /**
  * Turns `dir` (inside a work tree) into a repository whose clean filter writes `marker` when
- * any git runs it, with a tracked file that is dirty afterwards: what an agent or a setup
- * script can do with `git init` inside the sandbox. Returns the shell script, to run in a
- * sandbox; run it with `sh` on the host to plant the same thing directly.
+ * any git runs it, with a tracked file whose stat data no longer matches its index entry: what
+ * an agent or a setup script can do with `git init` inside the sandbox. Left `unborn` (no
+ * commit), host `git add` in the superproject runs the filter; with a commit, `git add` would
+ * record the repository as a new gitlink instead. Returns a shell script, to run in a sandbox
+ * or, to plant the same thing directly, with `sh` on the host.
  */
-export function plantFilterRepoScript(dir: string, marker: string): string {
+export function plantFilterRepoScript(dir: string, marker: string, head: "unborn" | "commit" = "unborn"): string {
   return [
     `mkdir -p ${dir} && cd ${dir}`,
     "git init --quiet .",
     "echo '* filter=x' > .gitattributes",
     "echo data > tracked",
     "git add .gitattributes tracked",
-    "git -c user.name=a -c user.email=a@example.com commit --quiet -m planted",
+    ...(head === "commit" ? ["git -c user.name=a -c user.email=a@example.com commit --quiet -m planted"] : []),
     // Only now, so that planting it does not run it.
     `git config filter.x.clean 'sh -c "id > ${marker}; cat"'`,
-    "echo changed >> tracked",
+    // Same size, another mtime: git cannot tell from the stat data, so it hashes the file, through the filter.
+    "touch -d @1000000000 tracked",
   ].join(" && ");
 }

@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { startFakeGitHub, type FakeGitHub } from "../fakes/fake-github.js";
 import { startScriptedModel, type ScriptedModel } from "../fakes/fake-openai.js";
@@ -48,5 +48,28 @@ describe("two tasks on one repository: the second starts from the mirror and the
     expect(secondLog).not.toContain("setup: $");
     expect(JSON.stringify(model.requests[2]!.body)).toContain("module.exports = 42;");
     expect(harness.store.countByStatus("failed")).toBe(0);
+  });
+
+  test("a follow-up on the bot's own branch installs but never stores: a branch cannot poison the default branch's installs", async () => {
+    fake = await startFakeGitHub();
+    const { cloneUrl } = await fake.createRepo({ owner: "octo", name: "app", files: FILES });
+    const branch = "codex/issue-1-look";
+    await fake.pushBranch("octo", "app", branch, { "package.json": '{ "name": "app", "private": true, "scripts": { "postinstall": "echo trojan" } }\n' });
+    const pull = await fake.openPullRequest("octo", "app", { head: branch, title: "Look", body: "Fixes #1", user: "codex-bot[bot]" });
+    model = await startScriptedModel([{ text: "Nothing to do." }], { apiKey: "sk-test" });
+    harness = await createRunnerHarness(fake, model);
+    harness.store.recordBotPullRequest({ owner: "octo", repo: "app", number: pull.number, issueNumber: 1, headRef: branch, installationId: 1 });
+    const task = harness.store.enqueue({
+      kind: "code", installationId: 1, owner: "octo", repo: "app", number: pull.number,
+      request: {
+        trigger: "comment", issueTitle: "Look", instruction: "look again", issueBody: "", sender: { login: "maintainer", id: 7 }, cloneUrl, defaultBranch: "main", htmlUrl: "",
+        pull: { number: pull.number, headRef: branch, baseRef: "main" },
+      },
+    })!;
+    await harness.run(task);
+    const log = await readFile(join(harness.dataDir, "logs", `${task.logId}.log`), "utf8");
+    expect(log).toContain(`setup: $ ${SETUP}`);
+    expect(log).toContain("setup: not cached: only a task on the default branch's own commit stores the dependency cache");
+    expect(await readdir(join(harness.dataDir, "cache")).catch(() => [])).toEqual([]);
   });
 });

@@ -52,10 +52,10 @@ describe("setup phase with the dependency cache (real git, real bubblewrap)", ()
   }
 
   /** One task's setup phase; returns its result and its log text. */
-  async function setUp(ws: TaskWorkspace, commands = [INSTALL]) {
+  async function setUp(ws: TaskWorkspace, commands = [INSTALL], store = true) {
     const id = `task-${++logId}`;
     const log = new TaskLog(dataDir, id, () => []);
-    const result = await runSetupPhase({ sandbox: countingSandbox(ws), workspace: ws, commands, timeoutMs: 60_000, log, cache: { rootDir: join(dataDir, "cache", "deps"), repo: ws.repo } });
+    const result = await runSetupPhase({ sandbox: countingSandbox(ws), workspace: ws, commands, timeoutMs: 60_000, log, cache: { rootDir: join(dataDir, "cache", "deps"), repo: ws.repo, store } });
     return { result, log: await readFile(join(dataDir, "logs", `${id}.log`), "utf8") };
   }
 
@@ -98,6 +98,30 @@ describe("setup phase with the dependency cache (real git, real bubblewrap)", ()
     await pushCommit(repo.bareDir, "main", { "api/requirements-dev.txt": "pytest==8.1\n" });
     const changed = await workspace();
     expect(await dependencyCacheKey(changed, changed.repo, [INSTALL])).not.toBe(before);
+  });
+
+  test("a changed manifest misses the cache: lifecycle scripts are part of what an install runs", async () => {
+    const ws = await workspace();
+    const before = await dependencyCacheKey(ws, ws.repo, [INSTALL]);
+    await setUp(ws);
+    await pushCommit(repo.bareDir, "main", { "package.json": '{ "name": "app", "scripts": { "postinstall": "echo trojan > node_modules/left-pad/index.js" } }\n' });
+    const changed = await workspace();
+    expect(await dependencyCacheKey(changed, changed.repo, [INSTALL])).not.toBe(before);
+    expect((await setUp(changed)).result.restoredFrom).toBeUndefined();
+    await pushCommit(repo.bareDir, "main", { "packages/web/package.json": '{ "name": "web" }\n' });
+    const nested = await workspace();
+    expect(await dependencyCacheKey(nested, nested.repo, [INSTALL])).not.toBe(await dependencyCacheKey(changed, changed.repo, [INSTALL]));
+  });
+
+  test("a task that may not store (not the default branch's own commit) restores but never writes an entry", async () => {
+    const { result, log } = await setUp(await workspace(), [INSTALL], false);
+    expect(result).toEqual({ ok: true });
+    expect(log).toContain("setup: not cached: only a task on the default branch's own commit stores the dependency cache");
+    expect(await readdir(join(dataDir, "cache")).catch(() => [])).toEqual([]);
+    const trusted = await workspace();
+    const key = (await dependencyCacheKey(trusted, trusted.repo, [INSTALL]))!;
+    await setUp(trusted);
+    expect((await setUp(await workspace(), [INSTALL], false)).result.restoredFrom).toBe(key);
   });
 
   test("different setup commands miss the cache", async () => {

@@ -47,3 +47,26 @@ export async function filesContaining(dir: string, needles: string[]): Promise<s
 export async function inode(path: string): Promise<number> {
   return (await stat(path)).ino;
 }
+
+/**
+ * Commits a submodule entry at `path` on `branch` of a bare repository (a gitlink to the
+ * branch's own tip, with its `.gitmodules` section), as a repository with submodules has.
+ */
+export async function pushGitlink(bareDir: string, branch: string, path: string): Promise<string> {
+  const scratch = await mkdtemp(join(tmpdir(), "push-gitlink-"));
+  const env = { GIT_DIR: bareDir, GIT_INDEX_FILE: join(scratch, "index"), ...AUTHOR };
+  try {
+    const tip = (await runGitOrThrow(["rev-parse", `refs/heads/${branch}`], scratch, env)).trim();
+    await runGitOrThrow(["read-tree", tip], scratch, env);
+    await writeFile(join(scratch, "gitmodules"), `[submodule "${path}"]\n\tpath = ${path}\n\turl = https://example.com/${path}.git\n\tignore = none\n`);
+    const modules = (await runGitOrThrow(["hash-object", "-w", join(scratch, "gitmodules")], scratch, env)).trim();
+    await runGitOrThrow(["update-index", "--add", "--cacheinfo", `100644,${modules},.gitmodules`], scratch, env);
+    await runGitOrThrow(["update-index", "--add", "--cacheinfo", `160000,${tip},${path}`], scratch, env);
+    const tree = (await runGitOrThrow(["write-tree"], scratch, env)).trim();
+    const commit = (await runGitOrThrow(["commit-tree", tree, "-p", tip, "-m", `Add submodule ${path}`], scratch, env)).trim();
+    await runGitOrThrow(["update-ref", `refs/heads/${branch}`, commit], scratch, env);
+    return commit;
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}

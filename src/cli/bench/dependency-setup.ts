@@ -40,7 +40,7 @@ async function timedSetup(cloneUrl: string, dataDir: string, rootDir: string, na
     const log = new TaskLog(dataDir, name, () => []);
     let outcome = "not run";
     const elapsed = await timeMs(async () => {
-      const result = await runSetupPhase({ sandbox, workspace: ws, commands: [SIMULATED_INSTALL], timeoutMs: 120_000, log, cache: { rootDir, repo: ws.repo } });
+      const result = await runSetupPhase({ sandbox, workspace: ws, commands: [SIMULATED_INSTALL], timeoutMs: 120_000, log, cache: { rootDir, repo: ws.repo, store: true } });
       outcome = !result.ok ? "failed" : result.restoredFrom ? "hit" : "miss";
     });
     if (outcome !== (expectHit ? "hit" : "miss")) throw new Error(`setup ${name} was a ${outcome}; see ${join(dataDir, "logs", `${name}.log`)}`);

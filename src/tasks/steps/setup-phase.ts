@@ -21,8 +21,13 @@ export interface SetupRequest {
   commands: string[];
   timeoutMs: number;
   log: TaskLog;
-  /** Where installs are cached (`<data dir>/cache/deps`) and for which repository; absent: no cache. */
-  cache?: { rootDir: string; repo: RepoSlug };
+  /**
+   * Where installs are cached (`<data dir>/cache/deps`) and for which repository; absent: no
+   * cache. `store` only when the checkout is the default branch's own commit: entries are
+   * restored into every task, so only what maintainers merged may write them, never a branch
+   * an agent pushed (whose setup could leave a trojaned `node_modules` behind).
+   */
+  cache?: { rootDir: string; repo: RepoSlug; store: boolean };
 }
 
 /**
@@ -46,7 +51,10 @@ export async function runSetupPhase(request: SetupRequest): Promise<SetupResult>
     }
   }
   const result = await runCommands(request);
-  if (result.ok && repoDir && key) await storeSetupOutputs(workspace, repoDir, key, log);
+  if (result.ok && repoDir && key) {
+    if (cache?.store) await storeSetupOutputs(workspace, repoDir, key, log);
+    else log.write("setup: not cached: only a task on the default branch's own commit stores the dependency cache");
+  }
   return result;
 }
 
@@ -64,6 +72,7 @@ async function runCommands({ sandbox, commands, timeoutMs, log }: SetupRequest):
 async function storeSetupOutputs(workspace: GitDirs, repoDir: string, key: string, log: TaskLog): Promise<void> {
   try {
     const outputs = await listSetupOutputs(workspace);
+    if (outputs.removedGitDirs.length > 0) log.write("setup: removed nested git directories before host git read the tree", outputs.removedGitDirs.join("\n"));
     if (outputs.changed.length > 0) return log.write(`setup: not cached: the setup changed tracked files`, outputs.changed.join("\n"));
     const stored = await storeDependencies(repoDir, key, workspace.workTree, outputs.created);
     log.write(stored ? `setup: cached as ${key}` : `setup: cache entry ${key} already exists`, outputs.created.join("\n"));
