@@ -22,6 +22,8 @@ const FORCED_CONFIG: [string, string][] = [
   ["protocol.file.allow", "always"],
   ["submodule.recurse", "false"],
   ["fetch.recurseSubmodules", "false"],
+  ["push.recurseSubmodules", "no"],
+  ["status.submoduleSummary", "false"],
   ["init.templateDir", ""],
   ["commit.gpgSign", "false"],
   ["advice.detachedHead", "false"],
