@@ -8,6 +8,7 @@ import { execa } from "execa";
 import { measureDependencySetup } from "./dependency-setup.js";
 import { createRepoWithFiles, generateHistory, type HistoryShape } from "./generate-history.js";
 import { ms, ratio, timeMs, type Verdict } from "./measure.js";
+import { measureOutputReading } from "./output-reading.js";
 import { measureSandboxOverhead } from "./sandbox-overhead.js";
 import { serveGitHttp } from "./serve-git-http.js";
 import { measureWorkspaceReady } from "./workspace-ready.js";
@@ -18,6 +19,7 @@ const HISTORY: HistoryShape = { commits: 5_000, files: 300, filesPerCommit: 3 };
 const WORKSPACE_RUNS = { cold: 5, warm: 9 };
 const WARM_FRACTION_TARGET = 0.1;
 const SETUP_RUNS = 3;
+const OUTPUT_BYTES = 1_000_000_000;
 const DEPS_FILES = {
   "package.json": '{ "name": "bench-app", "private": true }\n',
   "package-lock.json": '{ "name": "bench-app", "lockfileVersion": 3, "packages": {} }\n',
@@ -48,6 +50,7 @@ async function main(): Promise<void> {
         verdicts.push(await workspaceSection(`${server.url}/external/repo.git`, join(root, "ws-external"), process.env.BENCH_REPO_BRANCH ?? "master", { cold: 1, warm: 3 }, external));
       }
       await setupSection(`${server.url}/bench/deps.git`, join(root, "deps"));
+      await outputSection();
     } finally {
       await server.close();
     }
@@ -86,6 +89,14 @@ async function setupSection(cloneUrl: string, dataDir: string): Promise<void> {
   console.log(`    cache miss (install + store)  ${ms(t.missMs)}`);
   console.log(`    cache hit (restore, no setup) ${ms(t.hitMs)}`);
   console.log(`    miss / hit                    ${ratio(t.missMs / t.hitMs)}`);
+}
+
+async function outputSection(): Promise<void> {
+  const t = await measureOutputReading(OUTPUT_BYTES);
+  const mb = OUTPUT_BYTES / 1_000_000;
+  console.log(`\n(d) ${mb} MB of output on one line through the 1 MB output cap (no target in the issue)`);
+  console.log(`    read in          ${ms(t.ms)}  (${(mb / (t.ms / 1000)).toFixed(0)} MB/s)`);
+  console.log(`    bot RSS growth   ${(t.rssGrowthBytes / 1_000_000).toFixed(1)} MB at the peak (${((t.rssGrowthBytes / OUTPUT_BYTES) * 100).toFixed(1)}% of what was read)`);
 }
 
 main().catch((error: unknown) => {
