@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import { createServer as createNetServer, type AddressInfo } from "node:net";
 import { networkInterfaces, tmpdir } from "node:os";
@@ -40,15 +40,69 @@ export async function findHostProcesses(arg: string): Promise<number[]> {
   return found;
 }
 
-/** Polls until no host process has `arg` in its argv; returns the survivors after `timeoutMs`. */
-export async function waitForNoHostProcesses(arg: string, timeoutMs = 2_000): Promise<number[]> {
-  const deadline = Date.now() + timeoutMs;
+const POLL_INTERVAL_MS = 50;
+/** Polls a test waits for a signal at most: 20 s at worst, nothing when the signal is there. */
+const MAX_POLLS = 400;
+
+/**
+ * Polls until no host process has `arg` in its argv; returns the survivors if some are still
+ * there after `polls` polls. The processes are already dying when this is called (their sandbox
+ * has ended): the bound only keeps a test from waiting forever, it is not a speed target.
+ */
+export async function waitForNoHostProcesses(arg: string, polls = MAX_POLLS): Promise<number[]> {
   let survivors = await findHostProcesses(arg);
-  while (survivors.length > 0 && Date.now() < deadline) {
-    await sleep(50);
+  for (let poll = 1; survivors.length > 0 && poll < polls; poll++) {
+    await sleep(POLL_INTERVAL_MS);
     survivors = await findHostProcesses(arg);
   }
   return survivors;
+}
+
+/**
+ * A point where a sandboxed command waits until the test lets it go, so that the test can look
+ * at the host while the command is certainly running (a sleep would only make that likely).
+ * Put `prepare` early in the command and `shell` where it should wait (or `announce` alone, to
+ * say "here" and go on); `reached(run)` resolves once the command got there and fails at once if
+ * it ended first; `release()` lets it go on. After `prepare` (which forks once) the wait uses
+ * only bash builtins, so it works when no process can be forked.
+ */
+export function holdPoint(workspace: string, name = "hold") {
+  const up = `${name}.up`;
+  const go = `${name}.go`;
+  const announce = `: > /workspace/${up};`;
+  // `read -t` on a pipe that nobody writes is a sleep without a process.
+  const pause = `do read -t 0.05 -u $${name}_tick || :; done;`;
+  const wait = `until [ -e /workspace/${go} ]; ${pause}`;
+  return {
+    prepare: `exec {${name}_tick}<> <(:);`,
+    announce,
+    wait,
+    /** Instead of `wait`: goes on once the announcement is gone (the test removed it, or the whole workspace). */
+    waitUntilRemoved: `while [ -e /workspace/${up} ]; ${pause}`,
+    shell: `${announce} ${wait}`,
+    reached: (run: Promise<unknown>) => pollUntil(`the command to create ${up}`, () => existsSync(join(workspace, up)), run),
+    release: () => writeFile(join(workspace, go), ""),
+  };
+}
+
+/** Waits until at least `count` host processes have `arg` in their argv, while `run` has not ended. */
+export function waitForHostProcesses(arg: string, count: number, run: Promise<unknown>): Promise<void> {
+  return pollUntil(`${count} host processes with \`${arg}\``, async () => (await findHostProcesses(arg)).length >= count, run);
+}
+
+/** Polls `probe` until it is true; throws if `run` settles first, or after MAX_POLLS polls. */
+async function pollUntil(what: string, probe: () => boolean | Promise<boolean>, run: Promise<unknown>): Promise<void> {
+  let settled = false;
+  run.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
+  for (let poll = 0; poll < MAX_POLLS; poll++) {
+    if (await probe()) return;
+    if (settled) throw new Error(`the command ended before the test saw ${what}`);
+    await sleep(POLL_INTERVAL_MS);
+  }
+  throw new Error(`no ${what} after ${MAX_POLLS} polls`);
 }
 
 /** Kills leftovers so that a failing test does not leave thousands of sleeps behind. */

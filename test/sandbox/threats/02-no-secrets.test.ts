@@ -9,7 +9,7 @@ import { ROOT_LINK_PATHS } from "../../../src/sandbox/host-layout.js";
 import { createSandbox } from "../../../src/sandbox/run-in-sandbox.js";
 import { BASE_SANDBOX_ENV } from "../../../src/sandbox/sandbox-env.js";
 import type { Sandbox, SandboxOptions } from "../../../src/sandbox/types.js";
-import { createTempDirs } from "../sandbox-test-helpers.js";
+import { createTempDirs, holdPoint } from "../sandbox-test-helpers.js";
 
 const tempDirs = createTempDirs();
 let workspace: string;
@@ -195,14 +195,21 @@ describe("setup secrets", () => {
 
   test("they appear in no process's argv, inside (/proc/1/cmdline) or on the host", async () => {
     const marker = "npm_threat2argvmarker";
+    // The command's own text is in bwrap's argv: finding it shows the host was read while the sandbox ran.
+    const commandMarker = `threat2-running-${process.pid}`;
+    const hold = holdPoint(workspace);
     const run = sandboxFor({ network: true, secrets: { NPM_TOKEN: marker } }).run(
-      "cat /proc/[0-9]*/cmdline | tr '\\0' '\\n'; sleep 1",
+      `${hold.prepare} cat /proc/[0-9]*/cmdline | tr '\\0' '\\n'; ${hold.shell} : ${commandMarker}`,
+      { timeoutMs: 20_000 },
     );
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await hold.reached(run);
     const hostHits = await hostArgvsContaining(marker);
+    const sandboxOnHost = await hostArgvsContaining(commandMarker);
+    await hold.release();
     const result = await run;
     expect(result.output).toContain("/bin/bash");
     expect(result.output).not.toContain(marker);
+    expect(sandboxOnHost.length).toBeGreaterThan(0);
     expect(hostHits).toEqual([]);
   });
 });

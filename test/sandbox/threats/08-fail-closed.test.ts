@@ -9,7 +9,7 @@ import { findBwrap } from "../../../src/sandbox/find-bwrap.js";
 import { createSandbox, SPAWN_FAILURE_EXIT_CODE } from "../../../src/sandbox/run-in-sandbox.js";
 import { runSandboxSelfTest } from "../../../src/sandbox/self-test.js";
 import { attachSetupNetwork, findSetupNetworkTools } from "../../../src/sandbox/setup-network.js";
-import { createTempDirs } from "../sandbox-test-helpers.js";
+import { createTempDirs, holdPoint } from "../sandbox-test-helpers.js";
 
 const tempDirs = createTempDirs();
 afterAll(() => tempDirs.removeAll());
@@ -143,10 +143,13 @@ describe("a run that cannot be isolated does not run", () => {
   });
 
   test("a workspace whose disk use cannot be measured counts as over the cap", async () => {
-    const run = createSandbox({ workspace, network: false }).run("sleep 0.5");
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // The command says it runs, then waits until the workspace is gone under it.
+    const hold = holdPoint(workspace);
+    const run = createSandbox({ workspace, network: false }).run(`${hold.prepare} ${hold.announce} ${hold.waitUntilRemoved}`, { timeoutMs: 20_000 });
+    await hold.reached(run);
     await rm(workspace, { recursive: true, force: true });
     const result = await run;
+    expect(result.timedOut).toBe(false);
     expect(result.diskExceeded).toBe(true);
     expect(result.output).toMatch(/\[sandbox\] The workspace's disk use could not be measured \(.*No such file or directory.*\)/);
   });
