@@ -2,11 +2,14 @@ import { join } from "node:path";
 import type { ApplicationFunctionOptions, Probot } from "probot";
 import { createModelClient } from "./agent/model-client.js";
 import type { ServerConfig } from "./config/server-config.js";
-import type { Octokit } from "./github/types.js";
+import { createScopedOctokit } from "./github/scoped-installation.js";
+import type { Octokit, RepoRef } from "./github/types.js";
 import { handleIssueLabeled } from "./handlers/issue-labeled.js";
 import { createSandbox, runSandboxSelfTest } from "./sandbox/index.js";
 import { createRoutes } from "./server/routes.js";
 import { createCodeTaskRunner } from "./tasks/run-code-task.js";
+import { createTaskCredentials } from "./tasks/task-credentials.js";
+import { BRANCH_CLEANUP_PERMISSIONS } from "./tasks/task-permissions.js";
 import type { RunnerDeps, SandboxHealth } from "./tasks/runner-deps.js";
 import { TaskStore } from "./tasks/task-store.js";
 import { TaskWorker } from "./tasks/task-worker.js";
@@ -34,12 +37,13 @@ export function codexBot(config: ServerConfig) {
     const store = new TaskStore(join(config.CODEX_DATA_DIR, "codex.db"));
     const setupSecrets = readSetupSecrets(process.env);
     let health: SandboxHealth = { ok: false, reason: "the sandbox self-test has not finished yet" };
+    // Authenticated as the app (JWT): every installation client and token is made from it, narrowed.
+    const appOctokit = async () => (await app.auth()) as Octokit;
     const deps: RunnerDeps = {
       store,
       config,
       log: app.log,
-      installationOctokit: async (id) => (await app.auth(id)) as Octokit,
-      installationToken: async (octokit) => ((await octokit.auth({ type: "installation" })) as { token: string }).token,
+      ...createTaskCredentials(appOctokit),
       botIdentity: resolveBotIdentity(app, config.githubHost),
       sandboxHealth: () => health,
       createSandbox,
@@ -62,7 +66,8 @@ export function codexBot(config: ServerConfig) {
     app.on("pull_request_review_comment.created", handleReviewComment(commentDeps));
     addHandler(createRoutes(config.CODEX_DATA_DIR, store, () => health));
 
-    const janitor = setInterval(() => void sweepAbandonedBranches(store, deps.installationOctokit, app.log), JANITOR_INTERVAL_MS);
+    const cleanupOctokit = async (installationId: number, repo: RepoRef) => createScopedOctokit(await appOctokit(), { installationId, repo }, BRANCH_CLEANUP_PERMISSIONS);
+    const janitor = setInterval(() => void sweepAbandonedBranches(store, cleanupOctokit, app.log), JANITOR_INTERVAL_MS);
     janitor.unref();
 
     const recovered = store.recoverInterrupted();

@@ -1,7 +1,7 @@
 import { loadRepoConfig } from "../config/load-repo-config.js";
 import type { Logger } from "pino";
 import { deleteBranch } from "../github/branches.js";
-import type { Octokit } from "../github/types.js";
+import type { Octokit, RepoRef } from "../github/types.js";
 import type { TaskStore } from "./task-store.js";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -10,12 +10,12 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * Deletes the branches of abandoned bot pull requests once they are older than the repository's
  * `abandoned_branch_days`. Runs on a timer; a failure for one repository does not stop the rest.
  */
-export async function sweepAbandonedBranches(store: TaskStore, octokitFor: (installationId: number) => Promise<Octokit>, log: Logger, now = Date.now()): Promise<number> {
+export async function sweepAbandonedBranches(store: TaskStore, octokitFor: (installationId: number, repo: RepoRef) => Promise<Octokit>, log: Logger, now = Date.now()): Promise<number> {
   let deleted = 0;
   for (const pr of store.abandonedBranches(0, now)) {
     try {
-      const octokit = await octokitFor(pr.installationId);
       const repo = { owner: pr.owner, repo: pr.repo };
+      const octokit = await octokitFor(pr.installationId, repo);
       const parsed = await loadRepoConfig(octokit, repo);
       const days = parsed.ok ? parsed.config.abandoned_branch_days : 14;
       if ((pr.closedAt ?? now) + days * DAY_MS > now) continue;

@@ -30,7 +30,8 @@ export function createCodeTaskRunner(deps: RunnerDeps) {
     const secrets: string[] = [...deps.configuredSecrets];
     const log = new TaskLog(deps.config.CODEX_DATA_DIR, task.logId, () => secrets);
     const startedAt = Date.now();
-    const octokit = await deps.installationOctokit(task.installationId);
+    const scope = { installationId: task.installationId, repo, kind: task.kind };
+    const octokit = await deps.installationOctokit(scope);
     const status = new StatusComment(octokit, repo, task, deps.store, deps.logUrl(task.logId));
     const finish: Finish = async (outcome, headline, detail) => {
       log.write(`finished: ${outcome}: ${headline}`, detail);
@@ -58,7 +59,7 @@ export function createCodeTaskRunner(deps: RunnerDeps) {
       }
 
       // 3. Workspace: from the repository's refreshed mirror, the git directory outside the agent's reach.
-      const token = await deps.installationToken(octokit);
+      const token = await deps.installationToken(scope);
       secrets.push(token);
       ws = await cloneIntoWorkspace({
         cloneUrl: task.request.cloneUrl, branch: startBranch, token,

@@ -23,7 +23,8 @@ export function createReviewTaskRunner(deps: RunnerDeps) {
     const repo: RepoRef = { owner: task.owner, repo: task.repo };
     const secrets = [...deps.configuredSecrets];
     const log = new TaskLog(deps.config.CODEX_DATA_DIR, task.logId, () => secrets);
-    const octokit = await deps.installationOctokit(task.installationId);
+    const scope = { installationId: task.installationId, repo, kind: task.kind };
+    const octokit = await deps.installationOctokit(scope);
     let checkRunId: number | undefined;
     let ws: TaskWorkspace | undefined;
     const finish = async (status: "succeeded" | "failed" | "refused" | "cancelled", summary: string) => {
@@ -56,7 +57,7 @@ export function createReviewTaskRunner(deps: RunnerDeps) {
       log.write(`review: ${reviewed.length} files to review, ${skipped.length} skipped${changed ? ` (changes since ${since})` : ""}`);
 
       // 4. The head checked out for reading, and the base branch's AGENTS.md review guidelines.
-      const token = await deps.installationToken(octokit);
+      const token = await deps.installationToken(scope);
       secrets.push(token);
       ws = await cloneIntoWorkspace({ cloneUrl: task.request.cloneUrl, branch: pull.base.ref, token, parentDir: join(deps.config.CODEX_DATA_DIR, "workspaces"), mirrorsDir: join(deps.config.CODEX_DATA_DIR, "mirrors") });
       const baseSha = await resolveCommit(ws, "HEAD");

@@ -1,10 +1,18 @@
 import type { Logger } from "pino";
 import type { ModelClient } from "../agent/conversation.js";
 import type { ServerConfig } from "../config/server-config.js";
-import type { Octokit } from "../github/types.js";
+import type { Octokit, RepoRef } from "../github/types.js";
 import type { Sandbox, SandboxOptions } from "../sandbox/types.js";
 import type { Identity } from "../workspace/task-workspace.js";
 import type { TaskStore } from "./task-store.js";
+import type { TaskRecord } from "./task-types.js";
+
+/** Which task a client or token is for; GitHub narrows both to exactly that. */
+export interface TaskScope {
+  installationId: number;
+  repo: RepoRef;
+  kind: TaskRecord["kind"];
+}
 
 export type SandboxHealth = { ok: true } | { ok: false; reason: string };
 
@@ -13,9 +21,10 @@ export interface RunnerDeps {
   store: TaskStore;
   config: ServerConfig;
   log: Logger;
-  installationOctokit(installationId: number): Promise<Octokit>;
-  /** A fresh installation token for git over HTTPS. Held in memory only. */
-  installationToken(octokit: Octokit): Promise<string>;
+  /** The task's API client: its one repository, with TASK_PERMISSIONS[kind].api only. */
+  installationOctokit(scope: TaskScope): Promise<Octokit>;
+  /** A fresh token for host git over HTTPS: the task's one repository, TASK_PERMISSIONS[kind].git only. Held in memory only. */
+  installationToken(scope: TaskScope): Promise<string>;
   botIdentity(installationOctokit: Octokit): Promise<Identity>;
   sandboxHealth(): SandboxHealth;
   createSandbox(options: SandboxOptions): Sandbox;

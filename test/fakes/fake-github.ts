@@ -131,10 +131,10 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     unhandled: server.unhandled,
     jwts: state.jwts,
     get tokens() {
-      return [...state.tokens];
+      return [...state.tokens.keys()];
     },
     get installationToken() {
-      return [...state.tokens].at(-1);
+      return [...state.tokens.keys()].at(-1);
     },
     issueToken: () => issueInstallationToken(state),
     createRepo: (repoOptions) => createRepo(state, projectRoot, repoOptions),

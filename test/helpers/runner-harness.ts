@@ -9,12 +9,18 @@ import type { Octokit } from "../../src/github/types.js";
 import { createSandbox } from "../../src/sandbox/index.js";
 import { createCodeTaskRunner } from "../../src/tasks/run-code-task.js";
 import { createReviewTaskRunner } from "../../src/tasks/run-review-task.js";
+import { createTaskCredentials } from "../../src/tasks/task-credentials.js";
 import { dispatchByKind } from "../../src/tasks/task-worker.js";
 import type { RunnerDeps, SandboxHealth } from "../../src/tasks/runner-deps.js";
 import { TaskStore } from "../../src/tasks/task-store.js";
 import type { CodeTask, TaskRecord } from "../../src/tasks/task-types.js";
 import type { FakeGitHub } from "../fakes/fake-github.js";
 import type { ScriptedModel } from "../fakes/fake-openai.js";
+import { generatePrivateKey } from "./bot-process.js";
+
+let privateKey: string | undefined;
+/** One key for every harness in the process: making an RSA key takes a while. */
+const appPrivateKey = () => (privateKey ??= generatePrivateKey());
 
 const TestOctokit = ProbotOctokit.defaults((options: object) => ({ ...options, retry: { enabled: false }, throttle: { enabled: false } }));
 
@@ -38,12 +44,13 @@ export async function createRunnerHarness(fake: FakeGitHub, model: ScriptedModel
   const store = new TaskStore(join(dataDir, "codex.db"));
   const config = readServerConfig({ CODEX_DATA_DIR: dataDir, CODEX_COMMAND_TIMEOUT_SECONDS: "60" });
   const health: SandboxHealth = { ok: true };
+  const appOctokit = new TestOctokit({ auth: { appId: 1, privateKey: appPrivateKey() }, baseUrl: fake.apiUrl }) as unknown as Octokit;
   const deps: RunnerDeps = {
     store,
     config,
     log: pino({ level: "silent" }),
-    installationOctokit: async () => new TestOctokit({ auth: { token: fake.issueToken() }, baseUrl: fake.apiUrl }) as unknown as Octokit,
-    installationToken: async () => fake.issueToken(),
+    // As in production: every task's client and git token are narrowed, and the fake enforces it.
+    ...createTaskCredentials(async () => appOctokit),
     botIdentity: async () => ({ name: "codex-bot[bot]", email: "1+codex-bot[bot]@users.noreply.github.com" }),
     sandboxHealth: () => health,
     createSandbox,

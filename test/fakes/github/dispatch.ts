@@ -1,11 +1,12 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { sendJson } from "../http.js";
-import { hasGitToken } from "./auth.js";
+import { gitTokenGrant } from "./auth.js";
 import { serveGitHttp } from "./git-http-backend.js";
 import type { RestServer } from "./handle-rest.js";
 import { handleRest } from "./handle-rest.js";
 import { syncPullRefs } from "./pull-refs.js";
 import { findRepo } from "./state.js";
+import { gitAccess } from "./token-scope.js";
 
 export interface FailureRule {
   method: string;
@@ -40,15 +41,18 @@ async function handleGit(server: FakeServer, req: IncomingMessage, res: ServerRe
   const entry: GitRequest = { method: req.method ?? "GET", path: url.pathname, query: url.search, status: 0, stderr: "" };
   server.gitRequests.push(entry);
   const repo = findRepo(server.state, decodeURIComponent(match[1] ?? ""), decodeURIComponent(match[2] ?? ""));
-  if (!hasGitToken(server.state, req.headers)) {
+  const grant = gitTokenGrant(server.state, req.headers);
+  if (grant === undefined) {
     entry.status = 401;
     res.writeHead(401, { "www-authenticate": 'Basic realm="fake"', "content-type": "text/plain" });
     return void res.end("Authentication required: use x-access-token:<installation token>\n");
   }
-  if (repo === undefined) {
-    entry.status = 404;
-    res.writeHead(404, { "content-type": "text/plain" });
-    return void res.end("Repository not found.\n");
+  const push = match[3] === "git-receive-pack" || url.searchParams.get("service") === "git-receive-pack";
+  const access = repo === undefined ? "not-found" : gitAccess(grant, repo, push);
+  if (repo === undefined || access !== "ok") {
+    entry.status = access === "forbidden" ? 403 : 404;
+    res.writeHead(entry.status, { "content-type": "text/plain" });
+    return void res.end(access === "forbidden" ? "Permission denied: the token may not push (contents: write).\n" : "Repository not found.\n");
   }
   const pathInfo = `/${repo.owner}/${repo.name}.git/${match[3]}`;
   // GitHub moves refs/pull/<n>/head when a pull request's branch is pushed.

@@ -12,6 +12,7 @@ import { pullRoutes } from "./routes-pulls.js";
 import { repoRoutes } from "./routes-repos.js";
 import { reviewRoutes } from "./routes-reviews.js";
 import { NOT_FOUND } from "./shapes.js";
+import { refuseOutOfScope } from "./token-scope.js";
 import type { FakeGitHubState } from "./state.js";
 import { botLogin } from "./state.js";
 
@@ -67,6 +68,8 @@ export async function handleRest(
   if (matched.route.auth === "jwt" && auth.kind !== "jwt") return sendJson(res, 401, JWT_REQUIRED);
   if (matched.route.auth === "token" && auth.kind !== "token") return sendJson(res, 401, BAD_CREDENTIALS);
   if (auth.kind === "jwt") state.jwts.push(auth.jwt);
+  const refused = auth.kind === "token" ? refuseOutOfScope(state, auth.grant, method, url.pathname) : undefined;
+  if (refused) return sendJson(res, refused.status, refused.json);
   const reply = await matched.route.handle(state, {
     method,
     params: matched.params,

@@ -1,3 +1,5 @@
+import type { TokenGrant } from "./token-grants.js";
+
 export type Permission = "admin" | "maintain" | "write" | "triage" | "read" | "none";
 
 export interface PullData {
@@ -129,15 +131,15 @@ export interface FakeGitHubState {
   appId: number;
   appSlug: string;
   repos: Map<string, RepoRecord>;
-  /** Installation tokens the fake has issued; only these are accepted. */
-  tokens: Set<string>;
+  /** Installation tokens the fake has issued, with what each may do; only these are accepted. */
+  tokens: Map<string, TokenGrant>;
   jwts: string[];
   userIds: Map<string, number>;
   nextId: number;
 }
 
 export function createState(url: string, appId: number, appSlug: string): FakeGitHubState {
-  return { url, appId, appSlug, repos: new Map(), tokens: new Set(), jwts: [], userIds: new Map(), nextId: 1000 };
+  return { url, appId, appSlug, repos: new Map(), tokens: new Map(), jwts: [], userIds: new Map(), nextId: 1000 };
 }
 
 /** Ids for comments, reactions, repos and users; GitHub's are unrelated to issue numbers. */
