@@ -1,3 +1,4 @@
+import { sanitizeOutgoing, type OutgoingPolicy } from "./outgoing/sanitize-outgoing.js";
 import type { Octokit, RepoRef } from "./types.js";
 
 export const REVIEW_CHECK_NAME = "codex review";
@@ -14,6 +15,8 @@ export async function startCheckRun(octokit: Octokit, repo: RepoRef, headSha: st
   return data.id;
 }
 
-export async function completeCheckRun(octokit: Octokit, repo: RepoRef, checkRunId: number, conclusion: CheckConclusion, title: string, summary: string): Promise<void> {
-  await octokit.rest.checks.update({ ...repo, check_run_id: checkRunId, status: "completed", conclusion, output: { title, summary: summary.slice(0, 65_000) } });
+/** Title and summary are sanitised: a summary can carry an error message or a file name. */
+export async function completeCheckRun(octokit: Octokit, repo: RepoRef, checkRunId: number, conclusion: CheckConclusion, title: string, summary: string, policy?: OutgoingPolicy): Promise<void> {
+  const output = { title: sanitizeOutgoing(title, policy), summary: sanitizeOutgoing(summary.slice(0, 65_000), policy) };
+  await octokit.rest.checks.update({ ...repo, check_run_id: checkRunId, status: "completed", conclusion, output });
 }

@@ -28,11 +28,13 @@ export function handleIssueComment(deps: CommentDeps) {
     if (deps.store.hasDelivery(context.id)) return log.info("ignored: delivery already handled");
     const repo = context.repo();
     const author = comment.user!.login;
+    // The bot's own replies ping the person they answer; nothing else they say can ping anyone.
+    const outgoing = { mentions: [author] };
     const isBot = isBotAccount({ login: author, type: comment.user?.type ?? "User" });
     if (isBot && !(await isAllowedBot(context.octokit, repo, author, ownLogin))) return log.debug({ author }, "ignored: comment by a bot that is not in allow_bots");
     if (!isBot && !canWrite(await getPermission(context.octokit, repo, author))) {
       log.info({ author }, "refused: commenter cannot write to the repository");
-      await postComment(context.octokit, repo, issue.number, writeAccessRequired(author));
+      await postComment(context.octokit, repo, issue.number, writeAccessRequired(author), outgoing);
       return;
     }
     await context.octokit.rest.reactions.createForIssueComment({ ...repo, comment_id: comment.id, content: "eyes" }).catch((err: unknown) => log.warn({ err }, "could not react"));
@@ -53,7 +55,7 @@ export function handleIssueComment(deps: CommentDeps) {
       const said = stopped.running + stopped.queued > 0
         ? `Stopping: ${stopped.running} running and ${stopped.queued} waiting task(s) for #${issue.number} were cancelled by @${author}. Nothing more will be pushed for them.`
         : `There is nothing to stop: codex has no running or waiting task for #${issue.number}.`;
-      await postComment(context.octokit, repo, issue.number, said);
+      await postComment(context.octokit, repo, issue.number, said, outgoing);
       return;
     }
     const event = { octokit: context.octokit, repo, deliveryId: context.id, installationId, repository };

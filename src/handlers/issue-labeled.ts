@@ -32,8 +32,7 @@ export function handleIssueLabeled(deps: HandlerDeps) {
     const permission = await getPermission(context.octokit, repo, sender.login);
     if (!canWrite(permission)) {
       log.info({ sender: sender.login, permission }, "refused: sender cannot write to the repository");
-      await postComment(context.octokit, repo, issue.number,
-        writeAccessRequired(sender.login));
+      await postComment(context.octokit, repo, issue.number, writeAccessRequired(sender.login), { mentions: [sender.login] });
       return;
     }
     if (!config.ok) {

@@ -1,5 +1,5 @@
 import type { Context } from "probot";
-import { postComment } from "../github/comments.js";
+import { postComment, replyInReviewThread } from "../github/comments.js";
 import { canWrite, getPermission, isBotAccount, writeAccessRequired } from "../github/permissions.js";
 import { enqueueFollowUp } from "./commands/enqueue-follow-up.js";
 import { parseCommand } from "./commands/parse-command.js";
@@ -20,14 +20,15 @@ export function handleReviewComment(deps: CommentDeps) {
     if (!command || deps.store.hasDelivery(context.id)) return;
     const repo = context.repo();
     const author = user.login;
+    // The bot's own replies ping the person they answer; nothing else they say can ping anyone.
+    const outgoing = { mentions: [author] };
     if (!canWrite(await getPermission(context.octokit, repo, author))) {
-      await context.octokit.rest.pulls.createReplyForReviewComment({ ...repo, pull_number: pull.number, comment_id: comment.id,
-        body: writeAccessRequired(author) });
+      await replyInReviewThread(context.octokit, repo, pull.number, comment.id, writeAccessRequired(author), outgoing);
       return;
     }
     await context.octokit.rest.reactions.createForPullRequestReviewComment({ ...repo, comment_id: comment.id, content: "eyes" }).catch(() => undefined);
     if (command.name !== "task" && command.name !== "fix") {
-      await postComment(context.octokit, repo, pull.number, `@${author} in a review thread codex-bot takes a request such as \`@${deps.mention} fix this\`; other commands go in the pull request's conversation.`);
+      await postComment(context.octokit, repo, pull.number, `@${author} in a review thread codex-bot takes a request such as \`@${deps.mention} fix this\`; other commands go in the pull request's conversation.`, outgoing);
       return;
     }
     // The thread's first comment says what is wrong; a reply's own text is the request.

@@ -10,6 +10,7 @@ import { renderPullRequestBody, splitTitle, tail } from "./pull-request-body.js"
 import { redactSecrets } from "./redact.js";
 import type { RunnerDeps } from "./runner-deps.js";
 import { StatusComment } from "./status-comment.js";
+import { taskOutgoingPolicy } from "./task-outgoing-policy.js";
 import { runAgentPhase } from "./steps/agent-phase.js";
 import { gatherPullContext } from "./steps/pull-context.js";
 import { publishFollowUp } from "./steps/publish-follow-up.js";
@@ -32,7 +33,8 @@ export function createCodeTaskRunner(deps: RunnerDeps) {
     const startedAt = Date.now();
     const scope = { installationId: task.installationId, repo, kind: task.kind };
     const octokit = await deps.installationOctokit(scope);
-    const status = new StatusComment(octokit, repo, task, deps.store, deps.logUrl(task.logId));
+    const outgoing = taskOutgoingPolicy(deps, task, secrets);
+    const status = new StatusComment(octokit, repo, task, deps.store, deps.logUrl(task.logId), { outgoing, log: deps.log });
     const finish: Finish = async (outcome, headline, detail) => {
       log.write(`finished: ${outcome}: ${headline}`, detail);
       await status.update({ headline, ...(detail ? { detail: redactSecrets(detail, secrets) } : {}) });
@@ -137,7 +139,7 @@ export function createCodeTaskRunner(deps: RunnerDeps) {
       if (pull) {
         const issueNumber = deps.store.getBotPullRequest(task.owner, task.repo, pull.number)?.issueNumber ?? null;
         const sha = await publishFollowUp(octokit, repo, pull, ws, token, {
-          title: redactSecrets(title, secrets), author, coAuthor,
+          title: redactSecrets(title, secrets), author, coAuthor, outgoing: { ...outgoing, ...(issueNumber === null ? {} : { closesIssue: issueNumber }) },
           renderBody: (all) => redactSecrets(renderPullRequestBody({ ...report, issueNumber, changes: all }), secrets),
           reply: redactSecrets(`${summary.split("\n\n")[0] ?? ""}\n\nFiles changed in this commit: ${changes.map((c) => `\`${c.path}\``).join(", ")}. Verification: ${verdict}.`, secrets),
         });
@@ -154,7 +156,7 @@ export function createCodeTaskRunner(deps: RunnerDeps) {
       const draft = (!passed && verification !== null && config.draft_on_failure) || incomplete !== undefined;
       const branch = codexBranchName(task.number, task.request.issueTitle);
       const pr = await publishChange(octokit, repo, task, ws, token, {
-        branch, title: redactSecrets(title, secrets), body: redactSecrets(body, secrets), draft, author, coAuthor,
+        branch, title: redactSecrets(title, secrets), body: redactSecrets(body, secrets), draft, author, coAuthor, outgoing: { ...outgoing, closesIssue: task.number },
       });
       deps.store.setPullRequest(task.id, pr.number);
       deps.store.recordBotPullRequest({ owner: task.owner, repo: task.repo, number: pr.number, issueNumber: task.number, headRef: branch, installationId: task.installationId });

@@ -15,6 +15,7 @@ import { reviewWithModel } from "./review-steps/review-with-model.js";
 import { decideVerdict } from "./review-steps/review-verdict.js";
 import type { RunnerDeps } from "./runner-deps.js";
 import { TaskLog } from "./task-log.js";
+import { taskOutgoingPolicy } from "./task-outgoing-policy.js";
 import type { ReviewTask } from "./task-types.js";
 
 /** One pull request review, start to finish, in numbered steps: one GitHub review, one check run. */
@@ -23,6 +24,7 @@ export function createReviewTaskRunner(deps: RunnerDeps) {
     const repo: RepoRef = { owner: task.owner, repo: task.repo };
     const secrets = [...deps.configuredSecrets];
     const log = new TaskLog(deps.config.CODEX_DATA_DIR, task.logId, () => secrets);
+    const outgoing = taskOutgoingPolicy(deps, task, secrets);
     const scope = { installationId: task.installationId, repo, kind: task.kind };
     const octokit = await deps.installationOctokit(scope);
     let checkRunId: number | undefined;
@@ -87,7 +89,7 @@ export function createReviewTaskRunner(deps: RunnerDeps) {
       });
       const quietPush = task.request.action === "synchronize" && planned.newFindings === 0 && !partial;
       if (!quietPush) {
-        const posted = await postReview(octokit, repo, task.number, { ...planned, body: redactSecrets(planned.body, secrets) });
+        const posted = await postReview(octokit, repo, task.number, planned, outgoing);
         log.write(`review: posted review ${posted.id} with ${planned.comments.length} inline comments${posted.fellBack ? " (moved to the body after a 422)" : ""}`);
       }
       if (output.findings.length === 0 && !partial) await reactToIssue(octokit, repo, task.number, "+1").catch(() => undefined);
@@ -96,7 +98,7 @@ export function createReviewTaskRunner(deps: RunnerDeps) {
       const present = carryForward(deps, task, fingerprintFindings(output.findings, allFiles), new Set(reviewed.map((f) => f.path)), new Set(allFiles.map((f) => f.path)), since !== undefined);
       deps.store.setReviewState(task.owner, task.repo, task.number, { headSha, findings: present });
       const verdict = decideVerdict(present, config.block_on, partial !== undefined);
-      await completeCheckRun(octokit, repo, checkRunId, verdict.conclusion, verdict.title, `${verdict.summary}${partial ? `\n\n${partial}` : ""}`);
+      await completeCheckRun(octokit, repo, checkRunId, verdict.conclusion, verdict.title, `${verdict.summary}${partial ? `\n\n${partial}` : ""}`, outgoing);
 
       // 8. On the bot's own pull requests, `auto_fix` runs review → fix → re-review, bounded.
       const blocking = present.filter((f) => f.priority <= 1);
@@ -119,13 +121,13 @@ export function createReviewTaskRunner(deps: RunnerDeps) {
         await postComment(octokit, repo, task.number, [
           `codex stopped fixing after ${parsed.config.max_fix_rounds} automatic round(s); these findings are still open and need a human:`, "",
           ...blocking.map((f) => `- P${f.priority} ${f.title} (\`${f.path}:${f.startLine}\`)`),
-        ].join("\n"));
+        ].join("\n"), outgoing);
       }
       await finish("succeeded", `${verdict.conclusion}: ${verdict.title}`);
     } catch (error) {
       deps.log.error({ err: error, task: task.id }, "review failed");
       const message = redactSecrets((error as Error).message, secrets);
-      if (checkRunId !== undefined) await completeCheckRun(octokit, repo, checkRunId, "neutral", "Review failed", message).catch(() => undefined);
+      if (checkRunId !== undefined) await completeCheckRun(octokit, repo, checkRunId, "neutral", "Review failed", message, outgoing).catch(() => undefined);
       await finish("failed", message);
     } finally {
       await ws?.remove();

@@ -1,4 +1,6 @@
+import type { Logger } from "pino";
 import { editComment, postComment } from "../github/comments.js";
+import type { OutgoingPolicy } from "../github/outgoing/sanitize-outgoing.js";
 import type { Octokit, RepoRef } from "../github/types.js";
 import type { PlanStep } from "../agent/tools/update-plan.js";
 import type { TaskStore } from "./task-store.js";
@@ -6,6 +8,13 @@ import type { TaskRecord } from "./task-types.js";
 
 /** Plan edits closer together than this are folded into one (GitHub's secondary rate limits). */
 const MIN_EDIT_INTERVAL_MS = 3000;
+
+export interface StatusCommentOptions {
+  /** What the comment may keep (github/outgoing): the log link, a ping of the requester. */
+  outgoing?: OutgoingPolicy;
+  /** Where a failed edit is reported: a plan edit runs on a timer, with no caller to throw to. */
+  log: Pick<Logger, "warn">;
+}
 
 export interface StatusView {
   headline: string;
@@ -38,6 +47,7 @@ export class StatusComment {
     private readonly task: TaskRecord,
     private readonly store: TaskStore,
     logUrl: string | undefined,
+    private readonly options: StatusCommentOptions,
   ) {
     this.#view = { headline: "codex is working on this", plan: [], ...(logUrl ? { logUrl } : {}) };
   }
@@ -49,10 +59,10 @@ export class StatusComment {
     const body = renderStatus(this.#view);
     this.#lastEdit = Date.now();
     if (this.task.statusCommentId === null) {
-      this.task.statusCommentId = await postComment(this.octokit, this.repo, this.task.number, body);
+      this.task.statusCommentId = await postComment(this.octokit, this.repo, this.task.number, body, this.options.outgoing);
       this.store.setStatusComment(this.task.id, this.task.statusCommentId);
     } else {
-      await editComment(this.octokit, this.repo, this.task.statusCommentId, body);
+      await editComment(this.octokit, this.repo, this.task.statusCommentId, body, this.options.outgoing);
     }
   }
 
@@ -63,7 +73,7 @@ export class StatusComment {
     const wait = Math.max(0, this.#lastEdit + MIN_EDIT_INTERVAL_MS - Date.now());
     this.#pending = setTimeout(() => {
       this.#pending = undefined;
-      this.update({}).catch(() => undefined);
+      this.update({}).catch((err: unknown) => this.options.log.warn({ err, task: this.task.id }, "could not update the status comment with the plan"));
     }, wait);
   }
 }

@@ -91,6 +91,21 @@ describe("follow-up commands on pull requests", () => {
     expect(task.request.pull).toMatchObject({ number: 2, headRef: "codex/issue-1-fix", thread: { commentId: 555, path: payload.comment.path, rootBody: "This loop never ends.", diffHunk: payload.comment.diff_hunk } });
   });
 
+  test("someone without write access is answered in the thread, with a ping that stays live", async () => {
+    const payload = loadExamplePayload("pull_request_review_comment", "created", (event) => {
+      const p = event as PullRequestReviewCommentCreatedEvent;
+      p.comment.body = "@codex fix this";
+      p.comment.user = { ...p.comment.user, login: "drive-by", type: "User" };
+      p.pull_request.number = 2;
+      p.installation = { id: 77, node_id: "I_77" };
+    }) as PullRequestReviewCommentCreatedEvent;
+    permission("drive-by", "read");
+    const reply = nock(API).post(`${REPO}/pulls/2/comments/${payload.comment.id}/replies`, (b: { body: string }) => b.body.startsWith("@drive-by codex-bot only acts")).reply(201, { id: 9 });
+    await probot.receive({ name: "pull_request_review_comment", id: "d-read", payload: payload as never });
+    expect(reply.isDone()).toBe(true);
+    expect(store.countByStatus("queued")).toBe(0);
+  });
+
   test("fix_ci: one attempt per failing head commit of a bot PR", async () => {
     store.recordBotPullRequest({ owner: "Codertocat", repo: "Hello-World", number: 2, issueNumber: 1, headRef: "codex/issue-1-fix", installationId: 77 });
     const suite = () => loadExamplePayload("check_suite", "completed", (event) => {

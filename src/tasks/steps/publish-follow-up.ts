@@ -1,5 +1,7 @@
 import { postComment, replyInReviewThread } from "../../github/comments.js";
+import { sanitizeOutgoing, type OutgoingPolicy } from "../../github/outgoing/sanitize-outgoing.js";
 import { listPullRequestFiles } from "../../github/pull-request-files.js";
+import { updatePullRequest } from "../../github/pull-requests.js";
 import type { Octokit, RepoRef } from "../../github/types.js";
 import { pushFastForward } from "../../workspace/push-fast-forward.js";
 import { commitStaged, type Identity, type StagedChange, type TaskWorkspace } from "../../workspace/task-workspace.js";
@@ -13,6 +15,8 @@ export interface FollowUpPublication {
   reply: string;
   author: Identity;
   coAuthor: Identity;
+  /** What the description and the reply may keep; `closesIssue` is the issue the pull request fixes. */
+  outgoing: OutgoingPolicy;
 }
 
 const STATUS_LETTER: Record<string, StagedChange["status"]> = { added: "A", removed: "D", modified: "M", renamed: "R", changed: "T", copied: "A" };
@@ -23,13 +27,15 @@ const STATUS_LETTER: Record<string, StagedChange["status"]> = { added: "A", remo
  * review thread when the request came from one.
  */
 export async function publishFollowUp(octokit: Octokit, repo: RepoRef, pull: PullTarget, ws: TaskWorkspace, token: string, p: FollowUpPublication): Promise<string> {
-  const sha = await commitStaged(ws, p.author, `${p.title}\n\nCo-authored-by: ${p.coAuthor.name} <${p.coAuthor.email}>\n`);
+  // The model's title goes into the commit message too, where a closing keyword acts on merge.
+  const title = sanitizeOutgoing(p.title, p.outgoing);
+  const sha = await commitStaged(ws, p.author, `${title}\n\nCo-authored-by: ${p.coAuthor.name} <${p.coAuthor.email}>\n`);
   await pushFastForward(ws, pull.headRef, token);
   const files = await listPullRequestFiles(octokit, repo, pull.number);
   const all = files.map((f) => ({ status: STATUS_LETTER[f.status] ?? "M", path: f.filename }));
-  await octokit.rest.pulls.update({ ...repo, pull_number: pull.number, title: p.title, body: p.renderBody(all) });
+  await updatePullRequest(octokit, repo, pull.number, { title, body: p.renderBody(all) }, p.outgoing);
   const reply = `Pushed ${sha.slice(0, 7)}. ${p.reply}`;
-  if (pull.thread) await replyInReviewThread(octokit, repo, pull.number, pull.thread.commentId, reply);
-  else await postComment(octokit, repo, pull.number, reply);
+  if (pull.thread) await replyInReviewThread(octokit, repo, pull.number, pull.thread.commentId, reply, p.outgoing);
+  else await postComment(octokit, repo, pull.number, reply, p.outgoing);
   return sha;
 }
