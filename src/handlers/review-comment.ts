@@ -20,13 +20,16 @@ export function handleReviewComment(deps: CommentDeps) {
     if (!command || deps.store.hasDelivery(context.id)) return;
     const repo = context.repo();
     const author = user.login;
+    const log = context.log.child({ delivery: context.id, pull: pull.number });
     // The bot's own replies ping the person they answer; nothing else they say can ping anyone.
     const outgoing = { mentions: [author] };
     if (!canWrite(await getPermission(context.octokit, repo, author))) {
       await replyInReviewThread(context.octokit, repo, pull.number, comment.id, writeAccessRequired(author), outgoing);
       return;
     }
-    await context.octokit.rest.reactions.createForPullRequestReviewComment({ ...repo, comment_id: comment.id, content: "eyes" }).catch(() => undefined);
+    // The 👀 is an acknowledgement only; losing it must not lose the request, but it is said.
+    await context.octokit.rest.reactions.createForPullRequestReviewComment({ ...repo, comment_id: comment.id, content: "eyes" })
+      .catch((err: unknown) => log.warn({ err }, "could not react to the review comment"));
     if (command.name !== "task" && command.name !== "fix") {
       await postComment(context.octokit, repo, pull.number, `@${author} in a review thread codex-bot takes a request such as \`@${deps.mention} fix this\`; other commands go in the pull request's conversation.`, outgoing);
       return;

@@ -1,7 +1,7 @@
 import { loadRepoConfig } from "../config/load-repo-config.js";
 import { join } from "node:path";
 import { REPO_CONFIG_PATH, type ReviewConfig } from "../config/repo-config.js";
-import { completeCheckRun, startCheckRun } from "../github/check-runs.js";
+import { startCheckRun } from "../github/check-runs.js";
 import { postComment, reactToIssue } from "../github/comments.js";
 import { nextFixStep } from "./review-steps/fix-loop.js";
 import { filesChangedBetween, listPullRequestFiles } from "../github/pull-request-files.js";
@@ -11,6 +11,7 @@ import { buildReview, filterFiles, fingerprintFindings, guidelinesForFiles, pars
 import { checkoutPullRequestHead, readReviewGuidelinesAt, resolveCommit } from "../workspace/review-checkout.js";
 import { cloneIntoWorkspace, type TaskWorkspace } from "../workspace/task-workspace.js";
 import { redactSecrets } from "./redact.js";
+import { concludeCheckRun } from "./review-steps/conclude-check-run.js";
 import { reviewWithModel } from "./review-steps/review-with-model.js";
 import { decideVerdict } from "./review-steps/review-verdict.js";
 import type { RunnerDeps } from "./runner-deps.js";
@@ -25,6 +26,7 @@ export function createReviewTaskRunner(deps: RunnerDeps) {
     const secrets = [...deps.configuredSecrets];
     const log = new TaskLog(deps.config.CODEX_DATA_DIR, task.logId, () => secrets);
     const outgoing = taskOutgoingPolicy(deps, task, secrets);
+    const concluding = { log: deps.log, taskId: task.id, outgoing };
     const scope = { installationId: task.installationId, repo, kind: task.kind };
     const octokit = await deps.installationOctokit(scope);
     let checkRunId: number | undefined;
@@ -92,13 +94,13 @@ export function createReviewTaskRunner(deps: RunnerDeps) {
         const posted = await postReview(octokit, repo, task.number, planned, outgoing);
         log.write(`review: posted review ${posted.id} with ${planned.comments.length} inline comments${posted.fellBack ? " (moved to the body after a 422)" : ""}`);
       }
-      if (output.findings.length === 0 && !partial) await reactToIssue(octokit, repo, task.number, "+1").catch(() => undefined);
+      if (output.findings.length === 0 && !partial) await reactToIssue(octokit, repo, task.number, "+1").catch((err: unknown) => deps.log.warn({ err, task: task.id }, "could not react to the pull request"));
 
       // 7. The check run, a merge gate with `block_on`: findings still present at this head.
       const present = carryForward(deps, task, fingerprintFindings(output.findings, allFiles), new Set(reviewed.map((f) => f.path)), new Set(allFiles.map((f) => f.path)), since !== undefined);
       deps.store.setReviewState(task.owner, task.repo, task.number, { headSha, findings: present });
       const verdict = decideVerdict(present, config.block_on, partial !== undefined);
-      await completeCheckRun(octokit, repo, checkRunId, verdict.conclusion, verdict.title, `${verdict.summary}${partial ? `\n\n${partial}` : ""}`, outgoing);
+      await concludeCheckRun(octokit, repo, checkRunId, { ...verdict, summary: `${verdict.summary}${partial ? `\n\n${partial}` : ""}` }, concluding);
 
       // 8. On the bot's own pull requests, `auto_fix` runs review → fix → re-review, bounded.
       const blocking = present.filter((f) => f.priority <= 1);
@@ -127,7 +129,7 @@ export function createReviewTaskRunner(deps: RunnerDeps) {
     } catch (error) {
       deps.log.error({ err: error, task: task.id }, "review failed");
       const message = redactSecrets((error as Error).message, secrets);
-      if (checkRunId !== undefined) await completeCheckRun(octokit, repo, checkRunId, "neutral", "Review failed", message, outgoing).catch(() => undefined);
+      if (checkRunId !== undefined) await concludeCheckRun(octokit, repo, checkRunId, { conclusion: "neutral", title: "Review failed", summary: message }, concluding);
       await finish("failed", message);
     } finally {
       await ws?.remove();

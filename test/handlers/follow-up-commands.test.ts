@@ -1,5 +1,6 @@
 import type { CheckSuiteCompletedEvent, IssueCommentCreatedEvent, PullRequestReviewCommentCreatedEvent } from "@octokit/webhooks-types";
 import nock from "nock";
+import { pino } from "pino";
 import type { Probot } from "probot";
 import { handleCheckSuiteCompleted } from "../../src/handlers/check-suite.js";
 import { handleIssueComment } from "../../src/handlers/issue-comment.js";
@@ -30,10 +31,11 @@ function prComment(body: string): IssueCommentCreatedEvent {
 describe("follow-up commands on pull requests", () => {
   let store: TaskStore;
   let probot: Probot;
+  let deps: Parameters<typeof handleIssueComment>[0];
   beforeEach(() => {
     store = new TaskStore(":memory:");
     probot = createTestProbot();
-    const deps = { store, poke: () => undefined, defaultLabel: "codex", mention: "codex", botLogin: async () => "codex-bot[bot]", cancel: () => ({ queued: 0, running: 0 }) };
+    deps = { store, poke: () => undefined, defaultLabel: "codex", mention: "codex", botLogin: async () => "codex-bot[bot]", cancel: () => ({ queued: 0, running: 0 }) };
     probot.load((app) => {
       app.on("issue_comment.created", handleIssueComment(deps));
       app.on("pull_request_review_comment.created", handleReviewComment(deps));
@@ -104,6 +106,25 @@ describe("follow-up commands on pull requests", () => {
     await probot.receive({ name: "pull_request_review_comment", id: "d-read", payload: payload as never });
     expect(reply.isDone()).toBe(true);
     expect(store.countByStatus("queued")).toBe(0);
+  });
+
+  test("a 👀 on a review comment that GitHub refuses is logged with the delivery, and the request still queued", async () => {
+    const warnings: Record<string, unknown>[] = [];
+    const loud = createTestProbot(pino({ level: "warn" }, { write: (line: string) => void warnings.push(JSON.parse(line) as Record<string, unknown>) }));
+    loud.load((app) => app.on("pull_request_review_comment.created", handleReviewComment(deps)));
+    const payload = loadExamplePayload("pull_request_review_comment", "created", (event) => {
+      const p = event as PullRequestReviewCommentCreatedEvent;
+      p.comment.body = "@codex fix this";
+      p.comment.user = { ...p.comment.user, login: "maintainer", type: "User" };
+      p.pull_request.number = 2;
+      p.installation = { id: 77, node_id: "I_77" };
+    }) as PullRequestReviewCommentCreatedEvent;
+    permission("maintainer", "write");
+    nock(API).post(/\/pulls\/comments\/\d+\/reactions/).reply(500, { message: "Server Error" });
+    nock(API).get(`${REPO}/pulls/2`).reply(200, pullJson());
+    await loud.receive({ name: "pull_request_review_comment", id: "d-react", payload: payload as never });
+    expect(warnings).toContainEqual(expect.objectContaining({ level: 40, delivery: "d-react", msg: expect.stringContaining("could not react") }));
+    expect(store.countByStatus("queued")).toBe(1);
   });
 
   test("fix_ci: one attempt per failing head commit of a bot PR", async () => {

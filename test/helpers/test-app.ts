@@ -1,17 +1,17 @@
 import nock from "nock";
-import { pino } from "pino";
+import { pino, type Logger } from "pino";
 import { Probot, ProbotOctokit } from "probot";
 import { generatePrivateKey } from "./bot-process.js";
 
 export const API = "https://api.github.com";
 const privateKey = generatePrivateKey();
 
-/** A Probot instance as in production, but silent and without retry/throttle waits, calling GitHub through nock. */
-export function createTestProbot(): Probot {
+/** A Probot instance as in production, but silent (unless given a logger) and without retry/throttle waits, calling GitHub through nock. */
+export function createTestProbot(log: Logger = pino({ level: "silent" })): Probot {
   return new Probot({
     appId: 1,
     privateKey,
-    log: pino({ level: "silent" }),
+    log,
     // A function runs after Probot's own option layers, so it can switch the waits off for tests.
     Octokit: ProbotOctokit.defaults((options: object) => ({ ...options, retry: { enabled: false }, throttle: { enabled: false } })),
   });

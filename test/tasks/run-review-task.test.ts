@@ -1,3 +1,5 @@
+import { pino } from "pino";
+import type { RunnerDeps } from "../../src/tasks/runner-deps.js";
 import { startFakeGitHub, type FakeGitHub } from "../fakes/fake-github.js";
 import { startScriptedModel, type ScriptStep, type ScriptedModel } from "../fakes/fake-openai.js";
 import { createRunnerHarness, type Harness } from "../helpers/runner-harness.js";
@@ -25,13 +27,13 @@ describe("review task runner (real git and sandbox, fake GitHub that validates r
   let pullNumber: number;
   let headSha: string;
 
-  async function setUp(script: ScriptStep[], config = "") {
+  async function setUp(script: ScriptStep[], config = "", overrides: Partial<RunnerDeps> = {}) {
     fake = await startFakeGitHub();
     cloneUrl = (await fake.createRepo({ owner: "o", name: "lib", files: { ...BASE, ".github/codex.yml": config || "setup: []\n" } })).cloneUrl;
     headSha = await fake.pushBranch("o", "lib", "feature", FEATURE, "Round the quotient");
     pullNumber = (await fake.openPullRequest("o", "lib", { head: "feature", title: "Round division", body: "Rounds results.", user: "author" })).number;
     model = await startScriptedModel(script, { apiKey: "sk-test" });
-    harness = await createRunnerHarness(fake, model);
+    harness = await createRunnerHarness(fake, model, overrides);
   }
   afterEach(async () => {
     await harness.close();
@@ -158,5 +160,26 @@ describe("review task runner (real git and sandbox, fake GitHub that validates r
       expect(text).not.toMatch(/fixes other/i);
     }
     expect(body).toMatch(/<!-- codex-review: \{"head":"[0-9a-f]{40}"/);
+  });
+
+  test("a check-run update answered with a 5xx is retried: the check still reaches the review's verdict", async () => {
+    await setUp([answer("risky", [zeroDivision])], "setup: []\nreview:\n  block_on: P1\n");
+    fake.failNext("PATCH", /\/check-runs\/\d+$/, 502);
+    await review();
+    // Not the "Review failed" a second, neutral update would have made of it.
+    expect(lastCheck()).toMatchObject({ status: "completed", conclusion: "failure", output: expect.objectContaining({ title: "1 blocking finding (P1 or higher)" }) });
+  });
+
+  test("a check run GitHub never lets the bot complete is logged at warn with the task and the check run", async () => {
+    const warnings: Record<string, unknown>[] = [];
+    const log = pino({ level: "warn" }, { write: (line: string) => void warnings.push(JSON.parse(line) as Record<string, unknown>) });
+    await setUp([answer("risky", [zeroDivision])], "setup: []\nreview:\n  block_on: P1\n", { log });
+    for (let i = 0; i < 10; i++) fake.failNext("PATCH", /\/check-runs\/\d+$/, 503);
+    const task = harness.enqueueReview("o", "lib", cloneUrl, { number: pullNumber, headSha });
+    await harness.runNext();
+    expect(lastCheck().status).toBe("in_progress");
+    expect(warnings).toContainEqual(expect.objectContaining({ level: 40, task: task.id, checkRun: lastCheck().id, msg: expect.stringContaining("stays in progress") }));
+    // The review itself was still posted.
+    expect(fake.reviews("o", "lib", pullNumber)).toHaveLength(1);
   });
 });
