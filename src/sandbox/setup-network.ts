@@ -13,6 +13,8 @@ export const NETNS_GO_FD = 5;
 export const SANDBOX_NAMESERVER = "10.0.2.3";
 /** How long slirp4netns may take to attach (it takes milliseconds). */
 const ATTACH_TIMEOUT_MS = 15_000;
+/** How long slirp4netns gets to exit on its own once its exit pipe closes, before SIGKILL. */
+const STOP_GRACE_MS = 1_000;
 
 export const SLIRP4NETNS_INSTALL_HINT =
   "The setup phase needs slirp4netns to give its sandbox a network of its own: install the Debian package " +
@@ -162,7 +164,11 @@ function startSlirp4netns(target: { pid: number; netns: number }, slirp4netns: s
   );
   const stop = async (): Promise<void> => {
     exitPipe.destroy();
-    const stopped = await Promise.race([exited.then(() => true), sleep(1_000).then(() => false)]);
+    // The grace timer is cleared as soon as slirp4netns is gone, so that it keeps nothing alive.
+    const grace = new AbortController();
+    const graceOver = sleep(STOP_GRACE_MS, false, { signal: grace.signal }).catch(() => false); // aborted: the race is over
+    const stopped = await Promise.race([exited.then(() => true), graceOver]);
+    grace.abort();
     if (!stopped) subprocess.kill("SIGKILL");
     await exited;
   };
