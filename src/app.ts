@@ -31,9 +31,13 @@ function readSetupSecrets(env: NodeJS.ProcessEnv): Record<string, string> {
   return Object.fromEntries(Object.entries(env).flatMap(([k, v]) => (k.startsWith(SETUP_SECRET_PREFIX) && v ? [[k.slice(SETUP_SECRET_PREFIX.length), v]] : [])));
 }
 
-/** The Probot app: wiring only. Handlers enqueue; the worker runs tasks. */
+/**
+ * The Probot app: wiring only. Handlers enqueue; the worker runs tasks. `stop()` ends what the
+ * app started: it waits for the self-test and the running tasks, then closes the task store.
+ */
 export function codexBot(config: ServerConfig) {
-  return async (app: Probot, { addHandler }: ApplicationFunctionOptions): Promise<void> => {
+  const stops: (() => Promise<void>)[] = [];
+  const appFn = async (app: Probot, { addHandler }: ApplicationFunctionOptions): Promise<void> => {
     const store = new TaskStore(join(config.CODEX_DATA_DIR, "codex.db"));
     const setupSecrets = readSetupSecrets(process.env);
     let health: SandboxHealth = { ok: false, reason: "the sandbox self-test has not finished yet" };
@@ -73,11 +77,23 @@ export function codexBot(config: ServerConfig) {
     const recovered = store.recoverInterrupted();
     if (recovered.requeued + recovered.failed > 0) app.log.info(recovered, "recovered tasks interrupted by a restart");
     // Fail closed: tasks wait for the self-test, and a failed self-test refuses them with its reason.
-    void runSandboxSelfTest().then((result) => {
+    let stopping = false;
+    const selfTest = runSandboxSelfTest().then((result) => {
       health = result.ok ? { ok: true } : { ok: false, reason: result.reason };
       if (result.ok) app.log.info("sandbox self-test passed");
       else app.log.error({ reason: result.reason }, "sandbox self-test FAILED: tasks will be refused until this is fixed");
-      worker.start();
+      if (!stopping) worker.start();
+    });
+    stops.push(async () => {
+      stopping = true;
+      clearInterval(janitor);
+      await selfTest;
+      await worker.stop();
+      store.close();
     });
   };
+  const stop = async (): Promise<void> => {
+    await Promise.all(stops.splice(0).map((stopOne) => stopOne()));
+  };
+  return Object.assign(appFn, { stop });
 }

@@ -3,6 +3,7 @@ import { runAgent } from "../../src/agent/agent-loop.js";
 import { createModelClient } from "../../src/agent/model-client.js";
 import type { Tool } from "../../src/agent/tools/tool.js";
 import { startScriptedModel, type ScriptedModel } from "../fakes/fake-openai.js";
+import { closeServer } from "../fakes/http.js";
 
 const budgets = { maxTurns: 10, wallTimeMs: 60_000, maxTokens: 1_000_000 };
 
@@ -93,6 +94,5 @@ test("the wall-time budget aborts a model call that hangs", async () => {
   const client = createModelClient({ api: "responses", model: "m", baseURL: `http://127.0.0.1:${port}/v1`, apiKey: "k" });
   const outcome = await runAgent({ instructions: "", task: "t", tools: [], model: client, budgets: { ...budgets, wallTimeMs: 500 } });
   expect(outcome.stopReason).toBe("timeout");
-  server.closeAllConnections();
-  server.close();
+  await closeServer(server);
 });

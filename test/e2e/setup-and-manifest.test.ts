@@ -41,8 +41,14 @@ describe("first start and the app manifest", () => {
       for (const name of [names].flat()) handled.add(name.split(".")[0]!);
       return on(names as never, handler);
     }) as typeof probot.on;
-    await codexBot(readServerConfig({ CODEX_DATA_DIR: dir }))(probot, { addHandler: () => undefined, cwd: process.cwd() } as never);
-    expect([...handled].sort()).toEqual([...manifest.default_events].sort());
-    await rm(dir, { recursive: true, force: true });
+    const app = codexBot(readServerConfig({ CODEX_DATA_DIR: dir }));
+    try {
+      await app(probot, { addHandler: () => undefined, cwd: process.cwd() } as never);
+      expect([...handled].sort()).toEqual([...manifest.default_events].sort());
+    } finally {
+      // Without it the app's self-test and task store would outlive the test (and its directory).
+      await app.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

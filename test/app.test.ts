@@ -1,0 +1,52 @@
+// codexBot's stop(): what the app starts (the sandbox self-test, the worker, the janitor, the task
+// store) ends with it, so that a server, or a test, can shut it down without leaving work behind.
+import { mkdtemp, rm } from "node:fs/promises";
+import { IncomingMessage, ServerResponse } from "node:http";
+import { Socket } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Writable } from "node:stream";
+import { pino } from "pino";
+import { Probot, ProbotOctokit } from "probot";
+import { codexBot } from "../src/app.js";
+import { readServerConfig } from "../src/config/server-config.js";
+import { TaskStore } from "../src/tasks/task-store.js";
+import { generatePrivateKey } from "./helpers/bot-process.js";
+
+type Route = (req: IncomingMessage, res: ServerResponse) => boolean;
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), "codex-app-"));
+});
+afterEach(() => rm(dir, { recursive: true, force: true }));
+
+function probotLoggingTo(lines: string[]): Probot {
+  const stream = new Writable({ write: (chunk: Buffer, _encoding, done) => done(void lines.push(chunk.toString())) });
+  return new Probot({ appId: 1, privateKey: generatePrivateKey(), log: pino({ level: "info" }, stream), Octokit: ProbotOctokit });
+}
+
+test("stop() waits for the sandbox self-test, never starts the worker after it, and closes the task store", async () => {
+  const queued = new TaskStore(join(dir, "codex.db"));
+  const task = queued.enqueue({
+    kind: "code", installationId: 1, owner: "acme", repo: "widgets", number: 1,
+    request: { trigger: "label", issueTitle: "t", instruction: "b", issueBody: "b", sender: { login: "maintainer", id: 7 }, cloneUrl: "", defaultBranch: "main", htmlUrl: "" },
+  })!;
+  queued.close();
+  const lines: string[] = [];
+  let routes: Route | undefined;
+  const app = codexBot(readServerConfig({ CODEX_DATA_DIR: dir }));
+  await app(probotLoggingTo(lines), { addHandler: (handler: Route) => (routes = handler), cwd: process.cwd() } as never);
+
+  await app.stop();
+
+  // The self-test's outcome is logged when it ends: stop() did not leave it running.
+  expect(lines.join("")).toMatch(/sandbox self-test (passed|FAILED)/);
+  // The worker would have claimed the task as soon as the self-test ended; it stays for the next start.
+  const after = new TaskStore(join(dir, "codex.db"));
+  expect(after.get(task.id)?.status).toBe("queued");
+  after.close();
+  // The app's own connection is closed: the health route can no longer count tasks.
+  const request = Object.assign(new IncomingMessage(new Socket()), { method: "GET", url: "/codex/health" });
+  expect(() => routes?.(request, new ServerResponse(request))).toThrow(/not open/);
+});
