@@ -69,7 +69,7 @@ describe("follow-up commands on pull requests", () => {
     permission("maintainer", "admin");
     nock(API).post(/\/issues\/comments\/\d+\/reactions/).reply(201, {});
     nock(API).get(`${REPO}/pulls/2`).reply(200, pullJson("someone/Hello-World"));
-    const said = nock(API).post(`${REPO}/issues/2/comments`, (b: { body: string }) => /comes from a fork \(`someone\/Hello-World`\), and codex-bot cannot push there/.test(b.body)).reply(201, { id: 1 });
+    const said = nock(API).post(`${REPO}/issues/2/comments`, (b: { body: string }) => /^@maintainer this pull request comes from a fork \(`someone\/Hello-World`\), and codex-bot cannot push there/.test(b.body)).reply(201, { id: 1 });
     await probot.receive({ name: "issue_comment", id: "d3", payload: prComment("@codex rename the variable") as never });
     expect(said.isDone()).toBe(true);
     expect(store.countByStatus("queued")).toBe(0);

@@ -22,7 +22,8 @@ export async function enqueueFollowUp(event: CommentEvent, deps: HandlerDeps, in
   const { data: pull } = await octokit.rest.pulls.get({ ...repo, pull_number: input.pullNumber });
   if (pull.head.repo?.full_name !== repository.full_name) {
     await postComment(octokit, repo, input.pullNumber,
-      `@${input.sender.login} this pull request comes from a fork (\`${pull.head.repo?.full_name ?? "deleted repository"}\`), and codex-bot cannot push there. Ask on an issue in this repository and codex will open its own pull request.`);
+      `@${input.sender.login} this pull request comes from a fork (\`${pull.head.repo?.full_name ?? "deleted repository"}\`), and codex-bot cannot push there. Ask on an issue in this repository and codex will open its own pull request.`,
+      { mentions: [input.sender.login] });
     return;
   }
   const task = deps.store.enqueueForDelivery(event.deliveryId, {
