@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import type { ApplicationFunctionOptions, Probot } from "probot";
 import { createModelClient } from "./agent/model-client.js";
+import { RepoConfigCache } from "./config/repo-config-cache.js";
 import type { ServerConfig } from "./config/server-config.js";
 import { createScopedOctokit } from "./github/scoped-installation.js";
 import type { Octokit, RepoRef } from "./github/types.js";
@@ -20,6 +21,7 @@ import { handleReviewComment } from "./handlers/review-comment.js";
 import { handleCheckSuiteCompleted } from "./handlers/check-suite.js";
 import { sweepAbandonedBranches } from "./tasks/branch-janitor.js";
 import { handlePullRequest, REVIEWED_ACTIONS } from "./handlers/pull-request.js";
+import { handlePush } from "./handlers/push.js";
 import { createReviewTaskRunner } from "./tasks/run-review-task.js";
 import { dispatchByKind } from "./tasks/task-worker.js";
 
@@ -40,12 +42,14 @@ export function codexBot(config: ServerConfig) {
   const appFn = async (app: Probot, { addHandler }: ApplicationFunctionOptions): Promise<void> => {
     const store = new TaskStore(join(config.CODEX_DATA_DIR, "codex.db"));
     const setupSecrets = readSetupSecrets(process.env);
+    const repoConfig = new RepoConfigCache();
     let health: SandboxHealth = { ok: false, reason: "the sandbox self-test has not finished yet" };
     // Authenticated as the app (JWT): every installation client and token is made from it, narrowed.
     const appOctokit = async () => (await app.auth()) as Octokit;
     const deps: RunnerDeps = {
       store,
       config,
+      repoConfig,
       log: app.log,
       ...createTaskCredentials(appOctokit),
       botIdentity: resolveBotIdentity(app, config.githubHost),
@@ -58,7 +62,7 @@ export function codexBot(config: ServerConfig) {
     };
     const runTask = dispatchByKind({ code: createCodeTaskRunner(deps), review: createReviewTaskRunner(deps) });
     const worker = new TaskWorker(store, runTask, config.CODEX_CONCURRENCY, app.log);
-    const handlerDeps = { store, poke: () => worker.poke(), defaultLabel: config.CODEX_LABEL };
+    const handlerDeps = { store, poke: () => worker.poke(), defaultLabel: config.CODEX_LABEL, repoConfig };
     const botLogin = resolveBotLogin(app);
 
     app.on("issues.labeled", handleIssueLabeled(handlerDeps));
@@ -68,10 +72,11 @@ export function codexBot(config: ServerConfig) {
     const commentDeps = { ...handlerDeps, botLogin, mention: config.CODEX_MENTION.replace(/^@/, ""), cancel: worker.cancel.bind(worker) };
     app.on("issue_comment.created", handleIssueComment(commentDeps));
     app.on("pull_request_review_comment.created", handleReviewComment(commentDeps));
+    app.on("push", handlePush(handlerDeps));
     addHandler(createRoutes(config.CODEX_DATA_DIR, store, () => health));
 
     const cleanupOctokit = async (installationId: number, repo: RepoRef) => createScopedOctokit(await appOctokit(), { installationId, repo }, BRANCH_CLEANUP_PERMISSIONS);
-    const janitor = setInterval(() => void sweepAbandonedBranches(store, cleanupOctokit, app.log), JANITOR_INTERVAL_MS);
+    const janitor = setInterval(() => void sweepAbandonedBranches(repoConfig, store, cleanupOctokit, app.log), JANITOR_INTERVAL_MS);
     janitor.unref();
 
     const recovered = store.recoverInterrupted();

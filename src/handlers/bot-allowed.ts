@@ -1,4 +1,4 @@
-import { loadRepoConfig } from "../config/load-repo-config.js";
+import type { RepoConfigCache } from "../config/repo-config-cache.js";
 import type { Octokit, RepoRef } from "../github/types.js";
 
 /**
@@ -6,8 +6,8 @@ import type { Octokit, RepoRef } from "../github/types.js";
  * config names them in `allow_bots`; codex-bot itself never, so it cannot trigger itself in a loop.
  * Being allow-listed stands in for write access, which apps do not have.
  */
-export async function isAllowedBot(octokit: Octokit, repo: RepoRef, login: string, ownLogin: string): Promise<boolean> {
+export async function isAllowedBot(repoConfig: RepoConfigCache, octokit: Octokit, repo: RepoRef, login: string, ownLogin: string): Promise<boolean> {
   if (login === ownLogin) return false;
-  const parsed = await loadRepoConfig(octokit, repo);
+  const parsed = await repoConfig.loadRecent(octokit, repo);
   return parsed.ok && parsed.config.allow_bots.includes(login);
 }

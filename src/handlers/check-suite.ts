@@ -1,4 +1,3 @@
-import { loadRepoConfig } from "../config/load-repo-config.js";
 import type { Context } from "probot";
 import { enqueueFollowUp } from "./commands/enqueue-follow-up.js";
 import type { HandlerDeps } from "./issue-labeled.js";
@@ -20,7 +19,7 @@ export function handleCheckSuiteCompleted(deps: HandlerDeps & { botLogin: () => 
         log.info({ pull: pr.number }, "CI still failing after the one fix attempt for this commit; leaving it to a human");
         continue;
       }
-      const parsed = await loadRepoConfig(context.octokit, repo);
+      const parsed = await deps.repoConfig.loadRecent(context.octokit, repo);
       if (!parsed.ok || !parsed.config.fix_ci) continue;
       const bot = await deps.botLogin();
       await enqueueFollowUp({ octokit: context.octokit, repo, deliveryId: `${context.id}:${pr.number}`, installationId: context.payload.installation?.id ?? 0, repository: context.payload.repository }, deps, {

@@ -31,7 +31,7 @@ export function handleIssueComment(deps: CommentDeps) {
     // The bot's own replies ping the person they answer; nothing else they say can ping anyone.
     const outgoing = { mentions: [author] };
     const isBot = isBotAccount({ login: author, type: comment.user?.type ?? "User" });
-    if (isBot && !(await isAllowedBot(context.octokit, repo, author, ownLogin))) return log.debug({ author }, "ignored: comment by a bot that is not in allow_bots");
+    if (isBot && !(await isAllowedBot(deps.repoConfig, context.octokit, repo, author, ownLogin))) return log.debug({ author }, "ignored: comment by a bot that is not in allow_bots");
     if (!isBot && !canWrite(await getPermission(context.octokit, repo, author))) {
       log.info({ author }, "refused: commenter cannot write to the repository");
       await postComment(context.octokit, repo, issue.number, writeAccessRequired(author), outgoing);

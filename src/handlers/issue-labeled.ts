@@ -1,4 +1,4 @@
-import { loadRepoConfig } from "../config/load-repo-config.js";
+import type { RepoConfigCache } from "../config/repo-config-cache.js";
 import type { Context } from "probot";
 import { REPO_CONFIG_PATH } from "../config/repo-config.js";
 import { postComment, reactToIssue } from "../github/comments.js";
@@ -10,6 +10,8 @@ export interface HandlerDeps {
   /** Wakes the worker after an enqueue. */
   poke: () => void;
   defaultLabel: string;
+  /** `.github/codex.yml` per repository and ref; handlers take a copy up to REPO_CONFIG_FRESH_MS old. */
+  repoConfig: RepoConfigCache;
 }
 
 /**
@@ -25,7 +27,7 @@ export function handleIssueLabeled(deps: HandlerDeps) {
     if (deps.store.hasDelivery(context.id)) return log.info("ignored: delivery already handled");
 
     const repo = context.repo();
-    const config = await loadRepoConfig(context.octokit, repo);
+    const config = await deps.repoConfig.loadRecent(context.octokit, repo);
     const trigger = config.ok ? (config.config.label ?? deps.defaultLabel) : (config.rawLabel ?? deps.defaultLabel);
     if (label?.name !== trigger) return log.debug({ label: label?.name }, "ignored: not the trigger label");
 

@@ -1,4 +1,3 @@
-import { loadRepoConfig } from "../config/load-repo-config.js";
 import type { Context } from "probot";
 import { deleteBranch } from "../github/branches.js";
 import type { HandlerDeps } from "./issue-labeled.js";
@@ -20,7 +19,7 @@ export function handlePullRequestClosed(deps: HandlerDeps) {
       deps.store.closeBotPullRequest(repo.owner, repo.repo, pull.number, "abandoned", false);
       return log.info("bot pull request closed without merge: recorded as abandoned");
     }
-    const parsed = await loadRepoConfig(context.octokit, repo);
+    const parsed = await deps.repoConfig.loadRecent(context.octokit, repo);
     const shouldDelete = parsed.ok ? parsed.config.delete_branch_on_merge : true;
     const deleted = shouldDelete && (await deleteBranch(context.octokit, repo, record.headRef));
     deps.store.closeBotPullRequest(repo.owner, repo.repo, pull.number, "merged", deleted);

@@ -1,4 +1,3 @@
-import { loadRepoConfig } from "../config/load-repo-config.js";
 import type { Context } from "probot";
 import { compileBranchGlobs } from "../review/index.js";
 import type { HandlerDeps } from "./issue-labeled.js";
@@ -15,7 +14,7 @@ export function handlePullRequest(deps: HandlerDeps & { botLogin: () => Promise<
     const log = context.log.child({ delivery: context.id, pull: pull.number });
     if (deps.store.hasDelivery(context.id)) return log.info("ignored: delivery already handled");
     const repo = context.repo();
-    const parsed = await loadRepoConfig(context.octokit, repo, pull.base.ref);
+    const parsed = await deps.repoConfig.loadRecent(context.octokit, repo, pull.base.ref);
     if (!parsed.ok) return log.info({ errors: parsed.errors }, "no automatic review: invalid repository config");
     const review = parsed.config.review;
     const author = pull.user?.login ?? "";

@@ -1,4 +1,4 @@
-import { loadRepoConfig } from "../config/load-repo-config.js";
+import type { RepoConfigCache } from "../config/repo-config-cache.js";
 import type { Logger } from "pino";
 import { deleteBranch } from "../github/branches.js";
 import type { Octokit, RepoRef } from "../github/types.js";
@@ -8,15 +8,16 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
  * Deletes the branches of abandoned bot pull requests once they are older than the repository's
- * `abandoned_branch_days`. Runs on a timer; a failure for one repository does not stop the rest.
+ * `abandoned_branch_days` (revalidated: deleting is for good). Runs on a timer; a failure for one
+ * repository does not stop the rest.
  */
-export async function sweepAbandonedBranches(store: TaskStore, octokitFor: (installationId: number, repo: RepoRef) => Promise<Octokit>, log: Logger, now = Date.now()): Promise<number> {
+export async function sweepAbandonedBranches(repoConfig: RepoConfigCache, store: TaskStore, octokitFor: (installationId: number, repo: RepoRef) => Promise<Octokit>, log: Logger, now = Date.now()): Promise<number> {
   let deleted = 0;
   for (const pr of store.abandonedBranches(0, now)) {
     try {
       const repo = { owner: pr.owner, repo: pr.repo };
       const octokit = await octokitFor(pr.installationId, repo);
-      const parsed = await loadRepoConfig(octokit, repo);
+      const parsed = await repoConfig.loadLatest(octokit, repo);
       const days = parsed.ok ? parsed.config.abandoned_branch_days : 14;
       if ((pr.closedAt ?? now) + days * DAY_MS > now) continue;
       if (await deleteBranch(octokit, repo, pr.headRef)) {

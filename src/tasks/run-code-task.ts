@@ -1,4 +1,3 @@
-import { loadRepoConfig } from "../config/load-repo-config.js";
 import { REPO_CONFIG_PATH, type RepoConfig } from "../config/repo-config.js";
 import type { Octokit, RepoRef } from "../github/types.js";
 import { checkOutgoingChanges, MAX_FILE_BYTES } from "../workspace/check-changes.js";
@@ -48,7 +47,7 @@ export function createCodeTaskRunner(deps: RunnerDeps) {
       await status.update({ headline: "codex is working on this", detail: `Attempt ${task.attempts} · started by @${task.request.sender.login}` });
 
       // 2. Repository config from the default branch.
-      const parsed = await loadRepoConfig(octokit, repo);
+      const parsed = await deps.repoConfig.loadLatest(octokit, repo);
       if (!parsed.ok) return await finish("refused", `codex-bot did not start: \`${REPO_CONFIG_PATH}\` is invalid`, parsed.errors.map((e) => `- ${e}`).join("\n"));
       const config: RepoConfig = parsed.config;
       for (const warning of parsed.warnings) log.write(`config: ${warning}`);

@@ -1,4 +1,3 @@
-import { loadRepoConfig } from "../config/load-repo-config.js";
 import { join } from "node:path";
 import { REPO_CONFIG_PATH, type ReviewConfig } from "../config/repo-config.js";
 import { startCheckRun } from "../github/check-runs.js";
@@ -45,7 +44,7 @@ export function createReviewTaskRunner(deps: RunnerDeps) {
       if (!health.ok) return await finish("refused", `sandbox unavailable: ${health.reason}`);
 
       // 2. Settings and review rules come from the base branch: the PR's own copy is untrusted.
-      const parsed = await loadRepoConfig(octokit, repo, pull.base.ref);
+      const parsed = await deps.repoConfig.loadLatest(octokit, repo, pull.base.ref);
       if (!parsed.ok) return await finish("refused", `invalid ${REPO_CONFIG_PATH}: ${parsed.errors.join("; ")}`);
       const config: ReviewConfig = parsed.config.review;
       checkRunId = await startCheckRun(octokit, repo, headSha, deps.logUrl(task.logId));

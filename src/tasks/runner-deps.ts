@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import type { ModelClient } from "../agent/conversation.js";
+import type { RepoConfigCache } from "../config/repo-config-cache.js";
 import type { ServerConfig } from "../config/server-config.js";
 import type { Octokit, RepoRef } from "../github/types.js";
 import type { Sandbox, SandboxOptions } from "../sandbox/types.js";
@@ -20,6 +21,8 @@ export type SandboxHealth = { ok: true } | { ok: false; reason: string };
 export interface RunnerDeps {
   store: TaskStore;
   config: ServerConfig;
+  /** `.github/codex.yml`; tasks always revalidate it (a 304 when unchanged) so that they act on the newest. */
+  repoConfig: RepoConfigCache;
   log: Logger;
   /** The task's API client: its one repository, with TASK_PERMISSIONS[kind].api only. */
   installationOctokit(scope: TaskScope): Promise<Octokit>;

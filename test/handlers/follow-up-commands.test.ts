@@ -7,6 +7,7 @@ import { handleIssueComment } from "../../src/handlers/issue-comment.js";
 import { handleReviewComment } from "../../src/handlers/review-comment.js";
 import { TaskStore } from "../../src/tasks/task-store.js";
 import type { CodeTask } from "../../src/tasks/task-types.js";
+import { uncachedRepoConfig } from "../helpers/repo-config.js";
 import { API, createTestProbot, nockInstallationToken } from "../helpers/test-app.js";
 import { loadExamplePayload } from "../helpers/webhooks.js";
 
@@ -35,7 +36,7 @@ describe("follow-up commands on pull requests", () => {
   beforeEach(() => {
     store = new TaskStore(":memory:");
     probot = createTestProbot();
-    deps = { store, poke: () => undefined, defaultLabel: "codex", mention: "codex", botLogin: async () => "codex-bot[bot]", cancel: () => ({ queued: 0, running: 0 }) };
+    deps = { store, poke: () => undefined, defaultLabel: "codex", repoConfig: uncachedRepoConfig(), mention: "codex", botLogin: async () => "codex-bot[bot]", cancel: () => ({ queued: 0, running: 0 }) };
     probot.load((app) => {
       app.on("issue_comment.created", handleIssueComment(deps));
       app.on("pull_request_review_comment.created", handleReviewComment(deps));

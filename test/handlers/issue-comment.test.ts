@@ -3,6 +3,7 @@ import nock from "nock";
 import type { Probot } from "probot";
 import { handleIssueComment } from "../../src/handlers/issue-comment.js";
 import { TaskStore } from "../../src/tasks/task-store.js";
+import { uncachedRepoConfig } from "../helpers/repo-config.js";
 import { API, createTestProbot, nockInstallationToken } from "../helpers/test-app.js";
 import { loadExamplePayload } from "../helpers/webhooks.js";
 
@@ -33,7 +34,7 @@ describe("issue_comment handler: @codex commands", () => {
     cancels = [];
     probot = createTestProbot();
     probot.load((app) => {
-      app.on("issue_comment.created", handleIssueComment({ store, poke: () => undefined, defaultLabel: "codex", mention: "codex", botLogin: async () => "codex-app[bot]", cancel: (...args) => { cancels.push(args.join("/")); return { queued: 0, running: 1 }; } }));
+      app.on("issue_comment.created", handleIssueComment({ store, poke: () => undefined, defaultLabel: "codex", repoConfig: uncachedRepoConfig(), mention: "codex", botLogin: async () => "codex-app[bot]", cancel: (...args) => { cancels.push(args.join("/")); return { queued: 0, running: 1 }; } }));
     });
     nock.disableNetConnect();
   });

@@ -3,6 +3,7 @@ import nock from "nock";
 import type { Probot } from "probot";
 import { handleIssueLabeled } from "../../src/handlers/issue-labeled.js";
 import { TaskStore } from "../../src/tasks/task-store.js";
+import { uncachedRepoConfig } from "../helpers/repo-config.js";
 import { API, createTestProbot, nockInstallationToken } from "../helpers/test-app.js";
 import { loadExamplePayload } from "../helpers/webhooks.js";
 
@@ -41,7 +42,7 @@ describe("issues.labeled handler", () => {
     // A new app per test: Probot caches installation tokens per instance.
     probot = createTestProbot();
     probot.load((app) => {
-      app.on("issues.labeled", handleIssueLabeled({ store, poke: () => (pokes += 1), defaultLabel: "codex" }));
+      app.on("issues.labeled", handleIssueLabeled({ store, poke: () => (pokes += 1), defaultLabel: "codex", repoConfig: uncachedRepoConfig() }));
     });
     nock.disableNetConnect();
   });

@@ -6,6 +6,7 @@ import type { Octokit } from "../../src/github/types.js";
 import { handlePullRequestClosed } from "../../src/handlers/pull-request-closed.js";
 import { sweepAbandonedBranches } from "../../src/tasks/branch-janitor.js";
 import { TaskStore } from "../../src/tasks/task-store.js";
+import { uncachedRepoConfig } from "../helpers/repo-config.js";
 import { API, createTestProbot, nockInstallationToken } from "../helpers/test-app.js";
 import { loadExamplePayload } from "../helpers/webhooks.js";
 
@@ -30,7 +31,7 @@ describe("bot pull requests merged or closed", () => {
     store = new TaskStore(":memory:");
     store.recordBotPullRequest({ owner: "Codertocat", repo: "Hello-World", number: 2, issueNumber: 1, headRef: "codex/issue-1-fix", installationId: 77 });
     probot = createTestProbot();
-    probot.load((app) => app.on("pull_request.closed", handlePullRequestClosed({ store, poke: () => undefined, defaultLabel: "codex" })));
+    probot.load((app) => app.on("pull_request.closed", handlePullRequestClosed({ store, poke: () => undefined, defaultLabel: "codex", repoConfig: uncachedRepoConfig() })));
     nock.disableNetConnect();
   });
   afterEach(() => {
@@ -61,10 +62,10 @@ describe("bot pull requests merged or closed", () => {
     const octokit = new (ProbotOctokit.defaults((o: object) => ({ ...o, retry: { enabled: false }, throttle: { enabled: false } })))({ auth: { token: "t" } }) as unknown as Octokit;
     const log = pino({ level: "silent" });
     nock(API).get(`${REPO}/contents/.github%2Fcodex.yml`).reply(200, { type: "file", encoding: "base64", content: Buffer.from("abandoned_branch_days: 3\n").toString("base64") });
-    expect(await sweepAbandonedBranches(store, async () => octokit, log, Date.now() + 2 * DAY)).toBe(0);
+    expect(await sweepAbandonedBranches(uncachedRepoConfig(), store, async () => octokit, log, Date.now() + 2 * DAY)).toBe(0);
     nock(API).get(`${REPO}/contents/.github%2Fcodex.yml`).reply(200, { type: "file", encoding: "base64", content: Buffer.from("abandoned_branch_days: 3\n").toString("base64") });
     nock(API).delete(`${REPO}/git/refs/heads%2Fcodex%2Fissue-1-fix`).reply(204);
-    expect(await sweepAbandonedBranches(store, async () => octokit, log, Date.now() + 4 * DAY)).toBe(1);
+    expect(await sweepAbandonedBranches(uncachedRepoConfig(), store, async () => octokit, log, Date.now() + 4 * DAY)).toBe(1);
     expect(store.getBotPullRequest("Codertocat", "Hello-World", 2)!.branchDeleted).toBe(true);
   });
 

@@ -3,6 +3,7 @@ import nock from "nock";
 import type { Probot } from "probot";
 import { handlePullRequest, REVIEWED_ACTIONS } from "../../src/handlers/pull-request.js";
 import { TaskStore } from "../../src/tasks/task-store.js";
+import { uncachedRepoConfig } from "../helpers/repo-config.js";
 import { API, createTestProbot, nockInstallationToken } from "../helpers/test-app.js";
 import { loadExamplePayload } from "../helpers/webhooks.js";
 
@@ -32,7 +33,7 @@ describe("pull_request handler: every PR gets a review", () => {
     store = new TaskStore(":memory:");
     probot = createTestProbot();
     probot.load((app) => {
-      app.on([...REVIEWED_ACTIONS], handlePullRequest({ store, poke: () => undefined, defaultLabel: "codex", botLogin: async () => "codex-bot[bot]" }));
+      app.on([...REVIEWED_ACTIONS], handlePullRequest({ store, poke: () => undefined, defaultLabel: "codex", repoConfig: uncachedRepoConfig(), botLogin: async () => "codex-bot[bot]" }));
     });
     nock.disableNetConnect();
     nockInstallationToken();

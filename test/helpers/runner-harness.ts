@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { pino } from "pino";
 import { ProbotOctokit } from "probot";
 import { createModelClient } from "../../src/agent/model-client.js";
+import { RepoConfigCache } from "../../src/config/repo-config-cache.js";
 import { readServerConfig } from "../../src/config/server-config.js";
 import type { Octokit } from "../../src/github/types.js";
 import { createSandbox } from "../../src/sandbox/index.js";
@@ -48,6 +49,7 @@ export async function createRunnerHarness(fake: FakeGitHub, model: ScriptedModel
   const deps: RunnerDeps = {
     store,
     config,
+    repoConfig: new RepoConfigCache(),
     log: pino({ level: "silent" }),
     // As in production: every task's client and git token are narrowed, and the fake enforces it.
     ...createTaskCredentials(async () => appOctokit),

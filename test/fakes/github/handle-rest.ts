@@ -7,7 +7,6 @@ import { appRoutes } from "./routes-app.js";
 import { checkRoutes } from "./routes-checks.js";
 import { diffRoutes } from "./routes-diffs.js";
 import { gitRefRoutes } from "./routes-git-refs.js";
-import { hookDeliveryRoutes } from "./routes-hook-deliveries.js";
 import { issueRoutes } from "./routes-issues.js";
 import { pullRoutes } from "./routes-pulls.js";
 import { repoRoutes } from "./routes-repos.js";
@@ -32,7 +31,6 @@ export interface UnhandledRequest {
 
 const ROUTES: Route[] = [
   ...appRoutes,
-  ...hookDeliveryRoutes,
   ...repoRoutes,
   ...issueRoutes,
   ...pullRoutes,

@@ -1,5 +1,3 @@
-import type { HookDeliveryLog } from "./hook-deliveries.js";
-import { createHookDeliveryLog } from "./hook-deliveries.js";
 import type { TokenGrant } from "./token-grants.js";
 
 export type Permission = "admin" | "maintain" | "write" | "triage" | "read" | "none";
@@ -138,12 +136,10 @@ export interface FakeGitHubState {
   jwts: string[];
   userIds: Map<string, number>;
   nextId: number;
-  /** The app's webhook and its delivery log. */
-  hookDeliveries: HookDeliveryLog;
 }
 
 export function createState(url: string, appId: number, appSlug: string): FakeGitHubState {
-  return { url, appId, appSlug, repos: new Map(), tokens: new Map(), jwts: [], userIds: new Map(), nextId: 1000, hookDeliveries: createHookDeliveryLog(appId) };
+  return { url, appId, appSlug, repos: new Map(), tokens: new Map(), jwts: [], userIds: new Map(), nextId: 1000 };
 }
 
 /** Ids for comments, reactions, repos and users; GitHub's are unrelated to issue numbers. */
