@@ -164,9 +164,10 @@ function startSlirp4netns(target: { pid: number; netns: number }, slirp4netns: s
   );
   const stop = async (): Promise<void> => {
     exitPipe.destroy();
-    // The grace timer is cleared as soon as slirp4netns is gone, so that it keeps nothing alive.
+    // The grace timer is cleared as soon as slirp4netns is gone, so that it keeps nothing alive
+    // (aborting rejects the sleep, once the race is already decided).
     const grace = new AbortController();
-    const graceOver = sleep(STOP_GRACE_MS, false, { signal: grace.signal }).catch(() => false); // aborted: the race is over
+    const graceOver = sleep(STOP_GRACE_MS, false, { signal: grace.signal }).catch(() => false);
     const stopped = await Promise.race([exited.then(() => true), graceOver]);
     grace.abort();
     if (!stopped) subprocess.kill("SIGKILL");
