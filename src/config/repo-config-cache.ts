@@ -32,6 +32,11 @@ function cacheKey(repo: RepoRef, ref: string | undefined): string {
  * `.github/codex.yml`, parsed, per repository and ref, created once per app. Handlers, which
  * only decide whether to act, take a copy up to `freshMs` old; tasks, which act on it, always
  * revalidate with `If-None-Match`. A push to a branch makes its entries stale.
+ *
+ * GitHub's ETags depend on the token that asked (https://github.com/github/docs/issues/34689;
+ * GitHub support confirmed it in https://github.com/eclipse-csi/otterdog/issues/201): handlers'
+ * revalidations get their 304s while Probot's installation token lasts (an hour), but a task,
+ * with a token of its own, usually gets a 200: the newest copy, for the one read it made anyway.
  */
 export class RepoConfigCache {
   readonly #entries = new Map<string, Entry>();

@@ -10,20 +10,9 @@ function fileText(data: ContentData): string | null {
   return Buffer.from(data.content, "base64").toString("utf8");
 }
 
-/** A file's text from the repository (default branch unless `ref`), or null when it does not exist. */
-export async function readRepoFile(octokit: Octokit, repo: RepoRef, path: string, ref?: string): Promise<string | null> {
-  try {
-    const { data } = await octokit.rest.repos.getContent({ ...repo, path, ...(ref ? { ref } : {}) });
-    return fileText(data);
-  } catch (error) {
-    if (httpStatusOf(error) === 404) return null;
-    throw error;
-  }
-}
-
 /**
- * `readRepoFile` as a conditional request: with the `etag` of an earlier read GitHub answers 304
- * when nothing changed, which does not count against the primary rate limit
+ * A file's text from the repository (default branch unless `ref`; null when it does not exist),
+ * read conditionally: with the `etag` of an earlier read GitHub answers 304 when nothing changed, which does not count against the primary rate limit
  * (https://docs.github.com/rest/using-the-rest-api/best-practices-for-using-the-rest-api#use-conditional-requests-if-appropriate).
  * Octokit throws a 304 as a RequestError; it comes back here as `{ changed: false }`.
  */
