@@ -5,23 +5,22 @@ import { RepoConfigCache } from "./config/repo-config-cache.js";
 import type { ServerConfig } from "./config/server-config.js";
 import { createScopedOctokit } from "./github/scoped-installation.js";
 import type { Octokit, RepoRef } from "./github/types.js";
-import { handleIssueLabeled } from "./handlers/issue-labeled.js";
 import { createSandbox, runSandboxSelfTest } from "./sandbox/index.js";
 import { createRoutes } from "./server/routes.js";
+import { createEventRoutes } from "./handlers/event-routes.js";
+import { createEventDispatch } from "./intake/dispatch-event.js";
+import { InboxDispatcher } from "./intake/inbox-dispatcher.js";
+import { createDeliveryRecorder } from "./intake/record-delivery.js";
+import { tellRequesterOfOutage } from "./intake/tell-requester.js";
+import { startRedeliverySweep } from "./intake/redelivery-sweep.js";
 import { createCodeTaskRunner } from "./tasks/run-code-task.js";
 import { createTaskCredentials } from "./tasks/task-credentials.js";
 import { BRANCH_CLEANUP_PERMISSIONS } from "./tasks/task-permissions.js";
 import type { RunnerDeps, SandboxHealth } from "./tasks/runner-deps.js";
-import { TaskStore } from "./tasks/task-store.js";
+import { openStore } from "./store/open-store.js";
 import { TaskWorker } from "./tasks/task-worker.js";
 import { resolveBotIdentity, resolveBotLogin } from "./github/bot-identity.js";
-import { handleIssueComment } from "./handlers/issue-comment.js";
-import { handlePullRequestClosed } from "./handlers/pull-request-closed.js";
-import { handleReviewComment } from "./handlers/review-comment.js";
-import { handleCheckSuiteCompleted } from "./handlers/check-suite.js";
 import { sweepAbandonedBranches } from "./tasks/branch-janitor.js";
-import { handlePullRequest, REVIEWED_ACTIONS } from "./handlers/pull-request.js";
-import { handlePush } from "./handlers/push.js";
 import { createReviewTaskRunner } from "./tasks/run-review-task.js";
 import { dispatchByKind } from "./tasks/task-worker.js";
 
@@ -40,7 +39,7 @@ function readSetupSecrets(env: NodeJS.ProcessEnv): Record<string, string> {
 export function codexBot(config: ServerConfig) {
   const stops: (() => Promise<void>)[] = [];
   const appFn = async (app: Probot, { addHandler }: ApplicationFunctionOptions): Promise<void> => {
-    const store = new TaskStore(join(config.CODEX_DATA_DIR, "codex.db"));
+    const store = await openStore(config);
     const setupSecrets = readSetupSecrets(process.env);
     const repoConfig = new RepoConfigCache();
     let health: SandboxHealth = { ok: false, reason: "the sandbox self-test has not finished yet" };
@@ -65,21 +64,26 @@ export function codexBot(config: ServerConfig) {
     const handlerDeps = { store, poke: () => worker.poke(), defaultLabel: config.CODEX_LABEL, repoConfig };
     const botLogin = resolveBotLogin(app);
 
-    app.on("issues.labeled", handleIssueLabeled(handlerDeps));
-    app.on([...REVIEWED_ACTIONS], handlePullRequest({ ...handlerDeps, botLogin }));
-    app.on("pull_request.closed", handlePullRequestClosed(handlerDeps));
-    app.on("check_suite.completed", handleCheckSuiteCompleted({ ...handlerDeps, botLogin }));
-    const commentDeps = { ...handlerDeps, botLogin, mention: config.CODEX_MENTION.replace(/^@/, ""), cancel: worker.cancel.bind(worker) };
-    app.on("issue_comment.created", handleIssueComment(commentDeps));
-    app.on("pull_request_review_comment.created", handleReviewComment(commentDeps));
-    app.on("push", handlePush(handlerDeps));
+    const routes = createEventRoutes({ ...handlerDeps, botLogin, mention: config.CODEX_MENTION.replace(/^@/, ""), cancel: worker.cancel.bind(worker) });
+    // The webhook path only records; the dispatcher does the handlers' work after the answer.
+    const dispatcher = new InboxDispatcher({
+      store, dispatch: createEventDispatch(app, routes), retryWindowMs: config.CODEX_INTAKE_RETRY_MINUTES * 60_000, log: app.log,
+      onGiveUp: tellRequesterOfOutage(app, { label: config.CODEX_LABEL, mention: config.CODEX_MENTION.replace(/^@/, "") }),
+    });
+    app.onAny(createDeliveryRecorder(store, app.log, () => dispatcher.poke()) as never);
+    await dispatcher.start();
+    // Deliveries GitHub could not make (the bot was down) are asked for again; the first sweep
+    // reads the inbox's newest delivery now, before this process takes any.
+    const sweep = config.CODEX_REDELIVERY_SWEEP_MINUTES > 0
+      ? startRedeliverySweep({ appOctokit, ledger: store, log: app.log, intervalMs: config.CODEX_REDELIVERY_SWEEP_MINUTES * 60_000 })
+      : undefined;
     addHandler(createRoutes(config.CODEX_DATA_DIR, store, () => health));
 
     const cleanupOctokit = async (installationId: number, repo: RepoRef) => createScopedOctokit(await appOctokit(), { installationId, repo }, BRANCH_CLEANUP_PERMISSIONS);
     const janitor = setInterval(() => void sweepAbandonedBranches(repoConfig, store, cleanupOctokit, app.log), JANITOR_INTERVAL_MS);
     janitor.unref();
 
-    const recovered = store.recoverInterrupted();
+    const recovered = await store.recoverInterrupted();
     if (recovered.requeued + recovered.failed > 0) app.log.info(recovered, "recovered tasks interrupted by a restart");
     // Fail closed: tasks wait for the self-test, and a failed self-test refuses them with its reason.
     let stopping = false;
@@ -92,9 +96,11 @@ export function codexBot(config: ServerConfig) {
     stops.push(async () => {
       stopping = true;
       clearInterval(janitor);
+      await sweep?.stop();
+      await dispatcher.stop();
       await selfTest;
       await worker.stop();
-      store.close();
+      await store.close();
     });
   };
   const stop = async (): Promise<void> => {

@@ -10,7 +10,7 @@ import { pino } from "pino";
 import { Probot, ProbotOctokit } from "probot";
 import { codexBot } from "../src/app.js";
 import { readServerConfig } from "../src/config/server-config.js";
-import { TaskStore } from "../src/tasks/task-store.js";
+import { SqliteStore } from "../src/store/sqlite/sqlite-store.js";
 import { generatePrivateKey } from "./helpers/bot-process.js";
 
 type Route = (req: IncomingMessage, res: ServerResponse) => boolean;
@@ -27,12 +27,12 @@ function probotLoggingTo(lines: string[]): Probot {
 }
 
 test("stop() waits for the sandbox self-test, never starts the worker after it, and closes the task store", async () => {
-  const queued = new TaskStore(join(dir, "codex.db"));
-  const task = queued.enqueue({
+  const queued = new SqliteStore(join(dir, "codex.db"));
+  const task = (await queued.enqueue({
     kind: "code", installationId: 1, owner: "acme", repo: "widgets", number: 1,
     request: { trigger: "label", issueTitle: "t", instruction: "b", issueBody: "b", sender: { login: "maintainer", id: 7 }, cloneUrl: "", defaultBranch: "main", htmlUrl: "" },
-  })!;
-  queued.close();
+  }))!;
+  await queued.close();
   const lines: string[] = [];
   let routes: Route | undefined;
   const app = codexBot(readServerConfig({ CODEX_DATA_DIR: dir }));
@@ -43,10 +43,10 @@ test("stop() waits for the sandbox self-test, never starts the worker after it, 
   // The self-test's outcome is logged when it ends: stop() did not leave it running.
   expect(lines.join("")).toMatch(/sandbox self-test (passed|FAILED)/);
   // The worker would have claimed the task as soon as the self-test ended; it stays for the next start.
-  const after = new TaskStore(join(dir, "codex.db"));
-  expect(after.get(task.id)?.status).toBe("queued");
-  after.close();
+  const after = new SqliteStore(join(dir, "codex.db"));
+  expect((await after.get(task.id))?.status).toBe("queued");
+  await after.close();
   // The app's own connection is closed: the health route can no longer count tasks.
   const request = Object.assign(new IncomingMessage(new Socket()), { method: "GET", url: "/codex/health" });
-  expect(() => routes?.(request, new ServerResponse(request))).toThrow(/not open/);
+  await expect(routes!(request, new ServerResponse(request))).rejects.toThrow(/not open/);
 });

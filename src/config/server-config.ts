@@ -25,6 +25,10 @@ const serverConfigSchema = z
     CODEX_MAX_TOKENS: positiveInt(2_000_000),
     CODEX_COMMAND_TIMEOUT_SECONDS: positiveInt(600),
     CODEX_SETUP_TIMEOUT_MINUTES: positiveInt(15),
+    // How long a delivery whose handling meets GitHub outages (5xx, rate limits, no answer) is retried.
+    CODEX_INTAKE_RETRY_MINUTES: positiveInt(60),
+    // How often to ask GitHub for the deliveries it gave up on; 0 turns the sweep off.
+    CODEX_REDELIVERY_SWEEP_MINUTES: z.coerce.number().int().min(0, "must be 0 (off) or a number of minutes").default(5),
     PORT: positiveInt(3000),
     GHE_HOST: z.string().regex(/^[\w.-]+(:\d+)?$/, "must be a host name such as github.example.com, without a scheme").optional(),
     GHE_PROTOCOL: z.enum(["http", "https"]).default("https"),

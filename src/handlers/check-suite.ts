@@ -13,9 +13,9 @@ export function handleCheckSuiteCompleted(deps: HandlerDeps & { botLogin: () => 
     const repo = context.repo();
     const log = context.log.child({ delivery: context.id, suite: suite.id });
     for (const pr of suite.pull_requests) {
-      const record = deps.store.getBotPullRequest(repo.owner, repo.repo, pr.number);
+      const record = await deps.store.getBotPullRequest(repo.owner, repo.repo, pr.number);
       if (!record || record.state !== "open") continue;
-      if (deps.store.hasCiFixFor(repo.owner, repo.repo, pr.number, suite.head_sha)) {
+      if (await deps.store.hasCiFixFor(repo.owner, repo.repo, pr.number, suite.head_sha)) {
         log.info({ pull: pr.number }, "CI still failing after the one fix attempt for this commit; leaving it to a human");
         continue;
       }

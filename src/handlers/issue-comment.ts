@@ -11,7 +11,7 @@ export interface CommentDeps extends HandlerDeps {
   mention: string;
   botLogin: () => Promise<string>;
   /** Stops what runs or waits for an issue or pull request (`@codex stop`). */
-  cancel: (owner: string, repo: string, number: number, by: string) => { queued: number; running: number };
+  cancel: (owner: string, repo: string, number: number, by: string) => Promise<{ queued: number; running: number }>;
 }
 
 /**
@@ -25,7 +25,6 @@ export function handleIssueComment(deps: CommentDeps) {
     const ownLogin = await deps.botLogin();
     const command = parseCommand(comment.body ?? "", [deps.mention, ownLogin.replace(/\[bot\]$/, "")]);
     if (!command) return;
-    if (deps.store.hasDelivery(context.id)) return log.info("ignored: delivery already handled");
     const repo = context.repo();
     const author = comment.user!.login;
     // The bot's own replies ping the person they answer; nothing else they say can ping anyone.
@@ -43,7 +42,7 @@ export function handleIssueComment(deps: CommentDeps) {
 
     if (command.name === "review" && issue.pull_request) {
       const { data: pull } = await context.octokit.rest.pulls.get({ ...repo, pull_number: issue.number });
-      const task = deps.store.enqueueForDelivery(context.id, {
+      const task = await deps.store.enqueueForDelivery(context.id, {
         kind: "review", installationId, owner: repo.owner, repo: repo.repo, number: issue.number,
         request: { trigger: "command", action: "command", headSha: pull.head.sha, baseRef: pull.base.ref, cloneUrl: repository.clone_url, sender, ...(command.focus ? { focus: command.focus } : {}) },
       }, { replaceQueued: true });
@@ -51,7 +50,7 @@ export function handleIssueComment(deps: CommentDeps) {
       return;
     }
     if (command.name === "stop") {
-      const stopped = deps.cancel(repo.owner, repo.repo, issue.number, author);
+      const stopped = await deps.cancel(repo.owner, repo.repo, issue.number, author);
       const said = stopped.running + stopped.queued > 0
         ? `Stopping: ${stopped.running} running and ${stopped.queued} waiting task(s) for #${issue.number} were cancelled by @${author}. Nothing more will be pushed for them.`
         : `There is nothing to stop: codex has no running or waiting task for #${issue.number}.`;
@@ -65,7 +64,7 @@ export function handleIssueComment(deps: CommentDeps) {
       return;
     }
     if (command.name === "task" && !issue.pull_request && command.instruction) {
-      const task = deps.store.enqueueForDelivery(context.id, {
+      const task = await deps.store.enqueueForDelivery(context.id, {
         kind: "code", installationId, owner: repo.owner, repo: repo.repo, number: issue.number,
         request: { trigger: "comment", issueTitle: issue.title, instruction: command.instruction, issueBody: issue.body ?? "", sender, cloneUrl: repository.clone_url, defaultBranch: repository.default_branch, htmlUrl: issue.html_url },
       });

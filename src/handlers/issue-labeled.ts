@@ -3,10 +3,10 @@ import type { Context } from "probot";
 import { REPO_CONFIG_PATH } from "../config/repo-config.js";
 import { postComment, reactToIssue } from "../github/comments.js";
 import { canWrite, getPermission, isBotAccount, writeAccessRequired } from "../github/permissions.js";
-import type { TaskStore } from "../tasks/task-store.js";
+import type { Store } from "../store/store.js";
 
 export interface HandlerDeps {
-  store: TaskStore;
+  store: Store;
   /** Wakes the worker after an enqueue. */
   poke: () => void;
   defaultLabel: string;
@@ -24,7 +24,6 @@ export function handleIssueLabeled(deps: HandlerDeps) {
     const log = context.log.child({ delivery: context.id, issue: issue.number });
     if (isBotAccount(sender)) return log.debug("ignored: sender is a bot");
     if (issue.pull_request) return log.debug("ignored: label on a pull request");
-    if (deps.store.hasDelivery(context.id)) return log.info("ignored: delivery already handled");
 
     const repo = context.repo();
     const config = await deps.repoConfig.loadRecent(context.octokit, repo);
@@ -44,7 +43,7 @@ export function handleIssueLabeled(deps: HandlerDeps) {
       return;
     }
 
-    const task = deps.store.enqueueForDelivery(context.id, {
+    const task = await deps.store.enqueueForDelivery(context.id, {
       kind: "code",
       installationId: context.payload.installation?.id ?? 0,
       owner: repo.owner,

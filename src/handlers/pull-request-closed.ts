@@ -12,17 +12,17 @@ export function handlePullRequestClosed(deps: HandlerDeps) {
   return async (context: Context<"pull_request.closed">): Promise<void> => {
     const { pull_request: pull } = context.payload;
     const repo = context.repo();
-    const record = deps.store.getBotPullRequest(repo.owner, repo.repo, pull.number);
+    const record = await deps.store.getBotPullRequest(repo.owner, repo.repo, pull.number);
     if (!record || record.state !== "open") return;
     const log = context.log.child({ delivery: context.id, pull: pull.number });
     if (!pull.merged) {
-      deps.store.closeBotPullRequest(repo.owner, repo.repo, pull.number, "abandoned", false);
+      await deps.store.closeBotPullRequest(repo.owner, repo.repo, pull.number, "abandoned", false);
       return log.info("bot pull request closed without merge: recorded as abandoned");
     }
     const parsed = await deps.repoConfig.loadRecent(context.octokit, repo);
     const shouldDelete = parsed.ok ? parsed.config.delete_branch_on_merge : true;
     const deleted = shouldDelete && (await deleteBranch(context.octokit, repo, record.headRef));
-    deps.store.closeBotPullRequest(repo.owner, repo.repo, pull.number, "merged", deleted);
+    await deps.store.closeBotPullRequest(repo.owner, repo.repo, pull.number, "merged", deleted);
     log.info({ branchDeleted: deleted }, "bot pull request merged");
   };
 }

@@ -12,7 +12,6 @@ export function handlePullRequest(deps: HandlerDeps & { botLogin: () => Promise<
   return async (context: Context<(typeof REVIEWED_ACTIONS)[number]>): Promise<void> => {
     const { pull_request: pull, repository } = context.payload;
     const log = context.log.child({ delivery: context.id, pull: pull.number });
-    if (deps.store.hasDelivery(context.id)) return log.info("ignored: delivery already handled");
     const repo = context.repo();
     const parsed = await deps.repoConfig.loadRecent(context.octokit, repo, pull.base.ref);
     if (!parsed.ok) return log.info({ errors: parsed.errors }, "no automatic review: invalid repository config");
@@ -24,7 +23,7 @@ export function handlePullRequest(deps: HandlerDeps & { botLogin: () => Promise<
     if (!review.bot_prs && author === (await deps.botLogin())) return log.debug("no automatic review: the bot's own pull request");
     if (review.branches.length > 0 && !compileBranchGlobs(review.branches)(pull.base.ref)) return log.debug("no automatic review: base branch not selected");
 
-    const task = deps.store.enqueueForDelivery(context.id, {
+    const task = await deps.store.enqueueForDelivery(context.id, {
       kind: "review",
       installationId: context.payload.installation?.id ?? 0,
       owner: repo.owner,

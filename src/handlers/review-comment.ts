@@ -17,7 +17,7 @@ export function handleReviewComment(deps: CommentDeps) {
     if (!user || isBotAccount({ login: user.login, type: user.type })) return;
     const slug = (await deps.botLogin()).replace(/\[bot\]$/, "");
     const command = parseCommand(comment.body, [deps.mention, slug]);
-    if (!command || deps.store.hasDelivery(context.id)) return;
+    if (!command) return;
     const repo = context.repo();
     const author = user.login;
     const log = context.log.child({ delivery: context.id, pull: pull.number });

@@ -1,6 +1,6 @@
 import { createReadStream, existsSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { TaskStore } from "../tasks/task-store.js";
+import type { Store } from "../store/store.js";
 import { taskLogPath } from "../tasks/task-log.js";
 import type { SandboxHealth } from "../tasks/runner-deps.js";
 
@@ -11,20 +11,22 @@ const LOG_PATH = /^\/codex\/logs\/([0-9a-f]{32})$/;
  * A task log is reachable only through its unguessable id, which appears in the status
  * comment and the PR; it holds no secrets (they are redacted as the log is written).
  */
-export function createRoutes(dataDir: string, store: TaskStore, health: () => SandboxHealth) {
-  return (req: IncomingMessage, res: ServerResponse): boolean => {
+export function createRoutes(dataDir: string, store: Store, health: () => SandboxHealth) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
     const path = (req.url ?? "").split("?")[0] ?? "";
     if (req.method !== "GET") return false;
     if (path === "/codex/health") {
       const sandbox = health();
       res.writeHead(sandbox.ok ? 200 : 503, { "content-type": "application/json" });
-      res.end(JSON.stringify({ sandbox, queued: store.countByStatus("queued"), running: store.countByStatus("running") }));
+      const backlog = await store.inboxBacklog();
+      const inbox = { pending: backlog.pending, oldestPendingAgeSeconds: backlog.oldestReceivedAt === null ? null : Math.round((Date.now() - backlog.oldestReceivedAt) / 1000) };
+      res.end(JSON.stringify({ sandbox, inbox, queued: await store.countByStatus("queued"), running: await store.countByStatus("running") }));
       return true;
     }
     const match = LOG_PATH.exec(path);
     if (!match) return false;
     const file = taskLogPath(dataDir, match[1]!);
-    if (!store.findByLogId(match[1]!) || !existsSync(file)) {
+    if (!await store.findByLogId(match[1]!) || !existsSync(file)) {
       res.writeHead(404, { "content-type": "text/plain; charset=utf-8" });
       res.end("No such task log.\n");
       return true;

@@ -18,7 +18,7 @@ import { gatherTaskPrompt } from "./steps/gather-context.js";
 import { noreplyIdentity, publishChange } from "./steps/publish.js";
 import { runSetupPhase } from "./steps/setup-phase.js";
 import { verificationPassed, verifyChange } from "./steps/verify.js";
-import { TaskLog } from "./task-log.js";
+import { describeOrigin, TaskLog } from "./task-log.js";
 import { join } from "node:path";
 import type { CodeTask } from "./task-types.js";
 import { describeStop, type Finish } from "./task-outcome.js";
@@ -29,6 +29,7 @@ export function createCodeTaskRunner(deps: RunnerDeps) {
     const repo: RepoRef = { owner: task.owner, repo: task.repo };
     const secrets: string[] = [...deps.configuredSecrets];
     const log = new TaskLog(deps.config.CODEX_DATA_DIR, task.logId, () => secrets);
+    log.write(describeOrigin(task));
     const startedAt = Date.now();
     const scope = { installationId: task.installationId, repo, kind: task.kind };
     const octokit = await deps.installationOctokit(scope);
@@ -37,7 +38,7 @@ export function createCodeTaskRunner(deps: RunnerDeps) {
     const finish: Finish = async (outcome, headline, detail) => {
       log.write(`finished: ${outcome}: ${headline}`, detail);
       await status.update({ headline, ...(detail ? { detail: redactSecrets(detail, secrets) } : {}) });
-      deps.store.finish(task.id, outcome, headline);
+      await deps.store.finish(task.id, outcome, headline);
     };
     let ws: TaskWorkspace | undefined;
     try {
@@ -136,7 +137,7 @@ export function createCodeTaskRunner(deps: RunnerDeps) {
       const author = await deps.botIdentity(octokit);
       const coAuthor = noreplyIdentity(task.request.sender.login, task.request.sender.id, deps.config.githubHost);
       if (pull) {
-        const issueNumber = deps.store.getBotPullRequest(task.owner, task.repo, pull.number)?.issueNumber ?? null;
+        const issueNumber = (await deps.store.getBotPullRequest(task.owner, task.repo, pull.number))?.issueNumber ?? null;
         const sha = await publishFollowUp(octokit, repo, pull, ws, token, {
           title: redactSecrets(title, secrets), author, coAuthor, outgoing: { ...outgoing, ...(issueNumber === null ? {} : { closesIssue: issueNumber }) },
           renderBody: (all) => redactSecrets(renderPullRequestBody({ ...report, issueNumber, changes: all }), secrets),
@@ -145,7 +146,7 @@ export function createCodeTaskRunner(deps: RunnerDeps) {
         log.write(`published: follow-up ${sha} on ${pull.headRef}`);
         if (pull.fixFindings) {
           // A fix round is followed by a re-review of what it changed.
-          deps.store.enqueue({
+          await deps.store.enqueue({
             kind: "review", installationId: task.installationId, owner: task.owner, repo: task.repo, number: pull.number,
             request: { trigger: "command", action: "synchronize", headSha: sha, baseRef: pull.baseRef, cloneUrl: task.request.cloneUrl, sender: task.request.sender, afterAutoFix: pull.autoFix === true },
           }, { replaceQueued: true });
@@ -157,8 +158,8 @@ export function createCodeTaskRunner(deps: RunnerDeps) {
       const pr = await publishChange(octokit, repo, task, ws, token, {
         branch, title: redactSecrets(title, secrets), body: redactSecrets(body, secrets), draft, author, coAuthor, outgoing: { ...outgoing, closesIssue: task.number },
       });
-      deps.store.setPullRequest(task.id, pr.number);
-      deps.store.recordBotPullRequest({ owner: task.owner, repo: task.repo, number: pr.number, issueNumber: task.number, headRef: branch, installationId: task.installationId });
+      await deps.store.setPullRequest(task.id, pr.number);
+      await deps.store.recordBotPullRequest({ owner: task.owner, repo: task.repo, number: pr.number, issueNumber: task.number, headRef: branch, installationId: task.installationId });
       log.write(`published: ${pr.created ? "opened" : "updated"} #${pr.number} at ${pr.sha}`);
       await finish(passed && !incomplete ? "succeeded" : "failed", `${pr.created ? "Opened" : "Updated"} #${pr.number}${pr.draft ? " (draft)" : ""}`, `${verdict}${incomplete ? ` · ${incomplete}` : ""}`);
     } catch (error) {

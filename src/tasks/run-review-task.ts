@@ -14,7 +14,7 @@ import { concludeCheckRun } from "./review-steps/conclude-check-run.js";
 import { reviewWithModel } from "./review-steps/review-with-model.js";
 import { decideVerdict } from "./review-steps/review-verdict.js";
 import type { RunnerDeps } from "./runner-deps.js";
-import { TaskLog } from "./task-log.js";
+import { describeOrigin, TaskLog } from "./task-log.js";
 import { taskOutgoingPolicy } from "./task-outgoing-policy.js";
 import type { ReviewTask } from "./task-types.js";
 
@@ -24,6 +24,7 @@ export function createReviewTaskRunner(deps: RunnerDeps) {
     const repo: RepoRef = { owner: task.owner, repo: task.repo };
     const secrets = [...deps.configuredSecrets];
     const log = new TaskLog(deps.config.CODEX_DATA_DIR, task.logId, () => secrets);
+    log.write(describeOrigin(task));
     const outgoing = taskOutgoingPolicy(deps, task, secrets);
     const concluding = { log: deps.log, taskId: task.id, outgoing };
     const scope = { installationId: task.installationId, repo, kind: task.kind };
@@ -32,7 +33,7 @@ export function createReviewTaskRunner(deps: RunnerDeps) {
     let ws: TaskWorkspace | undefined;
     const finish = async (status: "succeeded" | "failed" | "refused" | "cancelled", summary: string) => {
       log.write(`finished: ${status}: ${summary}`);
-      deps.store.finish(task.id, status, summary);
+      await deps.store.finish(task.id, status, summary);
     };
     try {
       // 1. The pull request as it is now; a review of an outdated head is pointless.
@@ -96,20 +97,20 @@ export function createReviewTaskRunner(deps: RunnerDeps) {
       if (output.findings.length === 0 && !partial) await reactToIssue(octokit, repo, task.number, "+1").catch((err: unknown) => deps.log.warn({ err, task: task.id }, "could not react to the pull request"));
 
       // 7. The check run, a merge gate with `block_on`: findings still present at this head.
-      const present = carryForward(deps, task, fingerprintFindings(output.findings, allFiles), new Set(reviewed.map((f) => f.path)), new Set(allFiles.map((f) => f.path)), since !== undefined);
-      deps.store.setReviewState(task.owner, task.repo, task.number, { headSha, findings: present });
+      const present = await carryForward(deps, task, fingerprintFindings(output.findings, allFiles), new Set(reviewed.map((f) => f.path)), new Set(allFiles.map((f) => f.path)), since !== undefined);
+      await deps.store.setReviewState(task.owner, task.repo, task.number, { headSha, findings: present });
       const verdict = decideVerdict(present, config.block_on, partial !== undefined);
       await concludeCheckRun(octokit, repo, checkRunId, { ...verdict, summary: `${verdict.summary}${partial ? `\n\n${partial}` : ""}` }, concluding);
 
       // 8. On the bot's own pull requests, `auto_fix` runs review → fix → re-review, bounded.
       const blocking = present.filter((f) => f.priority <= 1);
       const step = nextFixStep({
-        isBotPull: deps.store.getBotPullRequest(task.owner, task.repo, task.number)?.state === "open", autoFix: parsed.config.auto_fix,
-        maxRounds: parsed.config.max_fix_rounds, roundsDone: deps.store.countAutoFixRounds(task.owner, task.repo, task.number),
+        isBotPull: (await deps.store.getBotPullRequest(task.owner, task.repo, task.number))?.state === "open", autoFix: parsed.config.auto_fix,
+        maxRounds: parsed.config.max_fix_rounds, roundsDone: await deps.store.countAutoFixRounds(task.owner, task.repo, task.number),
         blocking: blocking.length, afterAutoFix: task.request.afterAutoFix === true,
       });
       if (step === "fix") {
-        deps.store.enqueue({
+        await deps.store.enqueue({
           kind: "code", installationId: task.installationId, owner: task.owner, repo: task.repo, number: task.number,
           request: {
             trigger: "comment", issueTitle: pull.title, instruction: "Fix the review findings listed below.", issueBody: pull.body ?? "", sender: task.request.sender,
@@ -140,9 +141,9 @@ export function createReviewTaskRunner(deps: RunnerDeps) {
  * Findings present at the new head: this review's, plus on a re-review the earlier ones in files
  * it did not look at again and that are still part of the pull request (a reverted file is not).
  */
-function carryForward(deps: RunnerDeps, task: ReviewTask, current: (Finding & { fingerprint: string })[], reviewedPaths: Set<string>, prPaths: Set<string>, incremental: boolean) {
+async function carryForward(deps: RunnerDeps, task: ReviewTask, current: (Finding & { fingerprint: string })[], reviewedPaths: Set<string>, prPaths: Set<string>, incremental: boolean) {
   const now = current.map((f) => ({ path: f.path, priority: f.priority, title: f.title, fingerprint: f.fingerprint, startLine: f.start_line, endLine: f.end_line, body: f.body }));
   if (!incremental) return now;
-  const before = deps.store.getReviewState(task.owner, task.repo, task.number)?.findings ?? [];
+  const before = (await deps.store.getReviewState(task.owner, task.repo, task.number))?.findings ?? [];
   return [...now, ...before.filter((f) => !reviewedPaths.has(f.path) && prPaths.has(f.path))];
 }

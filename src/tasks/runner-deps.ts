@@ -5,7 +5,7 @@ import type { ServerConfig } from "../config/server-config.js";
 import type { Octokit, RepoRef } from "../github/types.js";
 import type { Sandbox, SandboxOptions } from "../sandbox/types.js";
 import type { Identity } from "../workspace/task-workspace.js";
-import type { TaskStore } from "./task-store.js";
+import type { Store } from "../store/store.js";
 import type { TaskRecord } from "./task-types.js";
 
 /** Which task a client or token is for; GitHub narrows both to exactly that. */
@@ -19,7 +19,7 @@ export type SandboxHealth = { ok: true } | { ok: false; reason: string };
 
 /** Everything a task needs from the outside world, passed in so tests can aim it at fakes. */
 export interface RunnerDeps {
-  store: TaskStore;
+  store: Store;
   config: ServerConfig;
   /** `.github/codex.yml`; tasks always revalidate it (a 304 when unchanged) so that they act on the newest. */
   repoConfig: RepoConfigCache;

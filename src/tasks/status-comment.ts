@@ -3,7 +3,7 @@ import { editComment, postComment } from "../github/comments.js";
 import type { OutgoingPolicy } from "../github/outgoing/sanitize-outgoing.js";
 import type { Octokit, RepoRef } from "../github/types.js";
 import type { PlanStep } from "../agent/tools/update-plan.js";
-import type { TaskStore } from "./task-store.js";
+import type { Store } from "../store/store.js";
 import type { TaskRecord } from "./task-types.js";
 
 /** Plan edits closer together than this are folded into one (GitHub's secondary rate limits). */
@@ -45,7 +45,7 @@ export class StatusComment {
     private readonly octokit: Octokit,
     private readonly repo: RepoRef,
     private readonly task: TaskRecord,
-    private readonly store: TaskStore,
+    private readonly store: Store,
     logUrl: string | undefined,
     private readonly options: StatusCommentOptions,
   ) {
@@ -60,7 +60,7 @@ export class StatusComment {
     this.#lastEdit = Date.now();
     if (this.task.statusCommentId === null) {
       this.task.statusCommentId = await postComment(this.octokit, this.repo, this.task.number, body, this.options.outgoing);
-      this.store.setStatusComment(this.task.id, this.task.statusCommentId);
+      await this.store.setStatusComment(this.task.id, this.task.statusCommentId);
     } else {
       await editComment(this.octokit, this.repo, this.task.statusCommentId, body, this.options.outgoing);
     }

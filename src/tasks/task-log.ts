@@ -25,3 +25,9 @@ export class TaskLog {
     appendFileSync(this.#file, redactSecrets(`[${stamp}] ${section}${body}`, this.secrets()));
   }
 }
+
+/** The task log's first line: what started the task, so a log can be traced to its webhook delivery. */
+export function describeOrigin(task: { delivery: { id: string; receivedAt: number } | null; attempts: number }): string {
+  const origin = task.delivery ? `webhook delivery ${task.delivery.id}, received ${new Date(task.delivery.receivedAt).toISOString()}` : "the bot itself";
+  return `task: queued by ${origin}; attempt ${task.attempts}`;
+}

@@ -62,6 +62,8 @@ interface TaskBase {
   logId: string;
   summary: string | null;
   createdAt: number;
+  /** The webhook delivery that queued the task, and when the bot received it; null for tasks the bot queued itself. */
+  delivery: { id: string; receivedAt: number } | null;
 }
 
 export type CodeTask = TaskBase & { kind: "code"; request: CodeTaskRequest };

@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import type { TaskStore } from "./task-store.js";
+import type { Store } from "../store/store.js";
 import type { TaskRecord } from "./task-types.js";
 
 import type { CodeTask, ReviewTask } from "./task-types.js";
@@ -13,31 +13,54 @@ export function dispatchByKind(runners: { code: (task: CodeTask, signal: AbortSi
 }
 
 /**
- * Drains the SQLite queue with at most `concurrency` tasks at once. `poke()` after an enqueue
+ * Drains the task queue with at most `concurrency` tasks at once. `poke()` after an enqueue
  * starts work at once; a slow timer also polls so nothing waits forever after a missed poke.
  */
 export class TaskWorker {
   readonly #running = new Set<Promise<void>>();
   readonly #controllers = new Map<string, { task: TaskRecord; controller: AbortController }>();
   #timer: NodeJS.Timeout | undefined;
+  // Until start(): tasks queued before the sandbox self-test has passed wait for it, not fail on it.
+  #started = false;
   #stopped = false;
+  #filling: Promise<void> | undefined;
+  #pokedWhileFilling = false;
 
   constructor(
-    private readonly store: TaskStore,
+    private readonly store: Store,
     private readonly runTask: TaskRunner,
     private readonly concurrency: number,
     private readonly log: Logger,
   ) {}
 
   start(pollMs = 2000): void {
+    this.#started = true;
     this.#timer = setInterval(() => this.poke(), pollMs);
     this.#timer.unref();
     this.poke();
   }
 
+  /** Starts queued tasks up to the concurrency; one fill runs at a time, and a poke during it fills again after. */
   poke(): void {
+    if (!this.#started || this.#stopped) return;
+    if (this.#filling) {
+      this.#pokedWhileFilling = true;
+      return;
+    }
+    this.#filling = this.#fill()
+      .catch((err: unknown) => this.log.error({ err }, "could not claim a task"))
+      .finally(() => {
+        this.#filling = undefined;
+        if (this.#pokedWhileFilling) {
+          this.#pokedWhileFilling = false;
+          this.poke();
+        }
+      });
+  }
+
+  async #fill(): Promise<void> {
     while (!this.#stopped && this.#running.size < this.concurrency) {
-      const task = this.store.claimNext();
+      const task = await this.store.claimNext();
       if (!task) return;
       const run = this.#execute(task).finally(() => {
         this.#running.delete(run);
@@ -57,7 +80,7 @@ export class TaskWorker {
     } catch (error) {
       // The runner reports its own failures; this catches bugs so one task cannot stop the worker.
       log.error({ err: error }, "task crashed");
-      this.store.finish(task.id, "failed", `internal error: ${(error as Error).message}`);
+      await this.store.finish(task.id, "failed", `internal error: ${(error as Error).message}`);
     } finally {
       this.#controllers.delete(task.id);
     }
@@ -67,8 +90,8 @@ export class TaskWorker {
    * `@codex stop`: cancels what is queued for the issue or pull request and aborts what is
    * running (the runner stops at its next step and says so). Returns how many of each.
    */
-  cancel(owner: string, repo: string, number: number, by: string): { queued: number; running: number } {
-    const queued = this.store.cancelQueued(owner, repo, number, `stopped by @${by}`);
+  async cancel(owner: string, repo: string, number: number, by: string): Promise<{ queued: number; running: number }> {
+    const queued = await this.store.cancelQueued(owner, repo, number, `stopped by @${by}`);
     let running = 0;
     for (const { task, controller } of this.#controllers.values()) {
       if (task.owner === owner && task.repo === repo && task.number === number && !controller.signal.aborted) {
@@ -83,6 +106,7 @@ export class TaskWorker {
   async stop(): Promise<void> {
     this.#stopped = true;
     if (this.#timer) clearInterval(this.#timer);
+    await this.#filling;
     await Promise.allSettled([...this.#running]);
   }
 }

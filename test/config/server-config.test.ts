@@ -23,6 +23,14 @@ describe("server config from the environment", () => {
     expect(readServerConfig({ APP_ID: "1", WEBHOOK_SECRET: "s", OPENAI_BASE_URL: "http://localhost:11434/v1", CODEX_MODEL_API: "chat" }).CODEX_MODEL_API).toBe("chat");
   });
 
+  test("the redelivery sweep runs every 5 minutes unless set; 0 turns it off, a negative or fractional value is refused", () => {
+    expect(readServerConfig({}).CODEX_REDELIVERY_SWEEP_MINUTES).toBe(5);
+    expect(readServerConfig({ CODEX_REDELIVERY_SWEEP_MINUTES: "0" }).CODEX_REDELIVERY_SWEEP_MINUTES).toBe(0);
+    expect(readServerConfig({ CODEX_REDELIVERY_SWEEP_MINUTES: "15" }).CODEX_REDELIVERY_SWEEP_MINUTES).toBe(15);
+    expect(() => readServerConfig({ CODEX_REDELIVERY_SWEEP_MINUTES: "-1" })).toThrow(/CODEX_REDELIVERY_SWEEP_MINUTES/);
+    expect(() => readServerConfig({ CODEX_REDELIVERY_SWEEP_MINUTES: "2.5" })).toThrow(/CODEX_REDELIVERY_SWEEP_MINUTES/);
+  });
+
   test("without APP_ID nothing is required (Probot shows its setup page)", () => {
     expect(readServerConfig({}).APP_ID).toBeUndefined();
   });

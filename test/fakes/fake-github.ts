@@ -6,6 +6,8 @@ import { closeServer, listenOnLoopback, sendJson } from "./http.js";
 import type { FakeServer, GitRequest } from "./github/dispatch.js";
 import { dispatch } from "./github/dispatch.js";
 import { listBranches } from "./github/git.js";
+import type { HookDeliveryAttempt } from "./github/hook-deliveries.js";
+import { attemptDelivery, newDelivery, settleRedeliveries } from "./github/hook-deliveries.js";
 import type { RecordedRequest, UnhandledRequest } from "./github/handle-rest.js";
 import { readPath } from "./github/read-path.js";
 import { issueInstallationToken } from "./github/routes-app.js";
@@ -35,6 +37,7 @@ export type {
   CreateRepoOptions,
   FileChanges,
   GitRequest,
+  HookDeliveryAttempt,
   OpenPullRequestOptions,
   Permission,
   PullRecord,
@@ -43,6 +46,11 @@ export type {
   ReviewRecord,
   UnhandledRequest,
 };
+
+export interface DeliverOptions {
+  /** `X-GitHub-Delivery`; a new GUID by default. */
+  guid?: string;
+}
 
 export interface FakeGitHubOptions {
   appId?: number;
@@ -98,6 +106,34 @@ export interface FakeGitHub {
   /** Review comments (replies included) of one pull request, oldest first. */
   reviewComments(owner: string, repo: string, number: number): ReviewCommentRecord[];
   checkRuns(owner: string, repo: string): CheckRunRecord[];
+  /** Where the app's webhook deliveries go (the bot's `/api/github/webhooks` URL) and how they are signed. */
+  setWebhook(webhook: { url: string; secret: string }): void;
+  /**
+   * Delivers an event to the webhook URL as GitHub does (signed, GitHub's headers), records the
+   * attempt in the app's delivery log and returns it. A failed attempt is not retried.
+   */
+  deliver(event: string, payload: unknown, options?: DeliverOptions): Promise<HookDeliveryAttempt>;
+  /** Every delivery attempt, redeliveries included, in the order made. */
+  deliveries(): HookDeliveryAttempt[];
+  /**
+   * Waits until every redelivery GitHub accepted (`POST /app/hook/deliveries/{id}/attempts`
+   * answers 202 and attempts it afterwards) has been attempted and is in `deliveries()`.
+   */
+  settleRedeliveries(): Promise<void>;
+  /** Sets the clock of the delivery log (delivered_at, the 3-day redelivery limit); `undefined` is real time. */
+  setDeliveryClock(nowMs: number | undefined): void;
+  /**
+   * Takes the next request with this method whose path matches and never answers it, as a
+   * GitHub that hangs; resolves when that request has arrived. Nothing it asked for happens, or,
+   * with `afterHandling`, all of it does (a comment is stored) and only the answer is lost.
+   */
+  holdNext(method: string, pathPattern: RegExp, options?: { afterHandling?: boolean }): Promise<void>;
+  /** From now until endOutage(), every REST request is answered with `status` (502 by default). */
+  startOutage(status?: number): void;
+  /** Ends the outage; returns how many requests it answered. */
+  endOutage(): number;
+  /** How many requests the current outage has answered so far. */
+  outageAnswered(): number;
   /** Makes the next request with this method whose path matches fail with status and body. */
   failNext(method: string, pathPattern: RegExp, status: number, body?: unknown): void;
   close(): Promise<void>;
@@ -111,6 +147,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     requests: [],
     unhandled: [],
     failures: [],
+    holds: [],
     gitRequests: [],
   };
   const http = createServer((req, res) => {
@@ -162,10 +199,31 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     reviews: (owner, repo, number) => requireRepo(state, owner, repo).reviews.filter((r) => r.pullNumber === number),
     reviewComments: (owner, repo, number) => requireRepo(state, owner, repo).reviewComments.filter((c) => c.pullNumber === number),
     checkRuns: (owner, repo) => requireRepo(state, owner, repo).checkRuns,
+    setWebhook: (webhook) => {
+      state.hookDeliveries.webhook = { ...webhook };
+    },
+    deliver: (event, payload, deliverOptions = {}) => attemptDelivery(state.hookDeliveries, newDelivery(event, payload, deliverOptions.guid)),
+    deliveries: () => [...state.hookDeliveries.attempts],
+    settleRedeliveries: () => settleRedeliveries(state.hookDeliveries),
+    setDeliveryClock: (nowMs) => {
+      state.hookDeliveries.nowMs = nowMs;
+    },
+    holdNext: (method, pathPattern, holdOptions = {}) =>
+      new Promise<void>((arrived) => server.holds.push({ method: method.toUpperCase(), pathPattern, afterHandling: holdOptions.afterHandling === true, arrived })),
+    startOutage: (status = 502) => {
+      server.outage = { status, answered: 0 };
+    },
+    endOutage: () => {
+      const answered = server.outage?.answered ?? 0;
+      delete server.outage;
+      return answered;
+    },
+    outageAnswered: () => server.outage?.answered ?? 0,
     failNext: (method, pathPattern, status, body = { message: `fake failure ${status}` }) => {
       server.failures.push({ method: method.toUpperCase(), pathPattern, status, body });
     },
     close: async () => {
+      await settleRedeliveries(state.hookDeliveries).catch(() => undefined);
       await closeServer(http);
       await rm(projectRoot, { recursive: true, force: true });
     },

@@ -5,7 +5,8 @@ import type { Probot } from "probot";
 import { handleCheckSuiteCompleted } from "../../src/handlers/check-suite.js";
 import { handleIssueComment } from "../../src/handlers/issue-comment.js";
 import { handleReviewComment } from "../../src/handlers/review-comment.js";
-import { TaskStore } from "../../src/tasks/task-store.js";
+import { SqliteStore } from "../../src/store/sqlite/sqlite-store.js";
+import type { Store } from "../../src/store/store.js";
 import type { CodeTask } from "../../src/tasks/task-types.js";
 import { uncachedRepoConfig } from "../helpers/repo-config.js";
 import { API, createTestProbot, nockInstallationToken } from "../helpers/test-app.js";
@@ -30,13 +31,13 @@ function prComment(body: string): IssueCommentCreatedEvent {
 }
 
 describe("follow-up commands on pull requests", () => {
-  let store: TaskStore;
+  let store: Store;
   let probot: Probot;
   let deps: Parameters<typeof handleIssueComment>[0];
-  beforeEach(() => {
-    store = new TaskStore(":memory:");
+  beforeEach(async () => {
+    store = new SqliteStore(":memory:");
     probot = createTestProbot();
-    deps = { store, poke: () => undefined, defaultLabel: "codex", repoConfig: uncachedRepoConfig(), mention: "codex", botLogin: async () => "codex-bot[bot]", cancel: () => ({ queued: 0, running: 0 }) };
+    deps = { store, poke: () => undefined, defaultLabel: "codex", repoConfig: uncachedRepoConfig(), mention: "codex", botLogin: async () => "codex-bot[bot]", cancel: async () => ({ queued: 0, running: 0 }) };
     probot.load((app) => {
       app.on("issue_comment.created", handleIssueComment(deps));
       app.on("pull_request_review_comment.created", handleReviewComment(deps));
@@ -45,25 +46,25 @@ describe("follow-up commands on pull requests", () => {
     nock.disableNetConnect();
     nockInstallationToken();
   });
-  afterEach(() => {
+  afterEach(async () => {
     expect(nock.pendingMocks().filter((m) => !m.includes("access_tokens"))).toEqual([]);
     nock.cleanAll();
-    store.close();
+    await store.close();
   });
 
   test("`@codex <instruction>` on a PR queues a task on its branch, behind one already running", async () => {
-    store.enqueue({ kind: "code", installationId: 77, owner: "Codertocat", repo: "Hello-World", number: 2, request: { trigger: "label", issueTitle: "", instruction: "", issueBody: "", sender: { login: "m", id: 1 }, cloneUrl: "", defaultBranch: "master", htmlUrl: "" } });
-    store.claimNext();
+    await store.enqueue({ kind: "code", installationId: 77, owner: "Codertocat", repo: "Hello-World", number: 2, request: { trigger: "label", issueTitle: "", instruction: "", issueBody: "", sender: { login: "m", id: 1 }, cloneUrl: "", defaultBranch: "master", htmlUrl: "" } });
+    await store.claimNext();
     permission("maintainer", "write");
     nock(API).post(/\/issues\/comments\/\d+\/reactions/).reply(201, {});
     nock(API).get(`${REPO}/pulls/2`).reply(200, pullJson());
     await probot.receive({ name: "issue_comment", id: "d1", payload: prComment("@codex also handle empty strings") as never });
-    expect(store.countByStatus("queued")).toBe(1);
+    expect(await store.countByStatus("queued")).toBe(1);
     nock(API).get(`${REPO}/collaborators/maintainer/permission`).reply(200, { permission: "write" });
     nock(API).post(/\/issues\/comments\/\d+\/reactions/).reply(201, {});
     nock(API).get(`${REPO}/pulls/2`).reply(200, pullJson());
     await probot.receive({ name: "issue_comment", id: "d2", payload: prComment("@codex fix") as never });
-    expect(store.countByStatus("queued")).toBe(2);
+    expect(await store.countByStatus("queued")).toBe(2);
   });
 
   test("a fork's pull request is explained, not pushed to", async () => {
@@ -73,7 +74,7 @@ describe("follow-up commands on pull requests", () => {
     const said = nock(API).post(`${REPO}/issues/2/comments`, (b: { body: string }) => /^@maintainer this pull request comes from a fork \(`someone\/Hello-World`\), and codex-bot cannot push there/.test(b.body)).reply(201, { id: 1 });
     await probot.receive({ name: "issue_comment", id: "d3", payload: prComment("@codex rename the variable") as never });
     expect(said.isDone()).toBe(true);
-    expect(store.countByStatus("queued")).toBe(0);
+    expect(await store.countByStatus("queued")).toBe(0);
   });
 
   test("`@codex fix this` in a review thread carries the thread's file, lines and first comment", async () => {
@@ -90,7 +91,7 @@ describe("follow-up commands on pull requests", () => {
     nock(API).get(`${REPO}/pulls/comments/555`).reply(200, { id: 555, body: "This loop never ends.", user: { login: "codex-bot[bot]", type: "Bot" } });
     nock(API).get(`${REPO}/pulls/2`).reply(200, pullJson());
     await probot.receive({ name: "pull_request_review_comment", id: "d4", payload: payload as never });
-    const task = store.claimNext() as CodeTask;
+    const task = await store.claimNext() as CodeTask;
     expect(task.request.pull).toMatchObject({ number: 2, headRef: "codex/issue-1-fix", thread: { commentId: 555, path: payload.comment.path, rootBody: "This loop never ends.", diffHunk: payload.comment.diff_hunk } });
   });
 
@@ -106,7 +107,7 @@ describe("follow-up commands on pull requests", () => {
     const reply = nock(API).post(`${REPO}/pulls/2/comments/${payload.comment.id}/replies`, (b: { body: string }) => b.body.startsWith("@drive-by codex-bot only acts")).reply(201, { id: 9 });
     await probot.receive({ name: "pull_request_review_comment", id: "d-read", payload: payload as never });
     expect(reply.isDone()).toBe(true);
-    expect(store.countByStatus("queued")).toBe(0);
+    expect(await store.countByStatus("queued")).toBe(0);
   });
 
   test("a 👀 on a review comment that GitHub refuses is logged with the delivery, and the request still queued", async () => {
@@ -125,11 +126,11 @@ describe("follow-up commands on pull requests", () => {
     nock(API).get(`${REPO}/pulls/2`).reply(200, pullJson());
     await loud.receive({ name: "pull_request_review_comment", id: "d-react", payload: payload as never });
     expect(warnings).toContainEqual(expect.objectContaining({ level: 40, delivery: "d-react", msg: expect.stringContaining("could not react") }));
-    expect(store.countByStatus("queued")).toBe(1);
+    expect(await store.countByStatus("queued")).toBe(1);
   });
 
   test("fix_ci: one attempt per failing head commit of a bot PR", async () => {
-    store.recordBotPullRequest({ owner: "Codertocat", repo: "Hello-World", number: 2, issueNumber: 1, headRef: "codex/issue-1-fix", installationId: 77 });
+    await store.recordBotPullRequest({ owner: "Codertocat", repo: "Hello-World", number: 2, issueNumber: 1, headRef: "codex/issue-1-fix", installationId: 77 });
     const suite = () => loadExamplePayload("check_suite", "completed", (event) => {
       const p = event as CheckSuiteCompletedEvent;
       p.check_suite.conclusion = "failure";
@@ -140,9 +141,9 @@ describe("follow-up commands on pull requests", () => {
     nock(API).get(`${REPO}/contents/.github%2Fcodex.yml`).reply(200, { type: "file", encoding: "base64", content: Buffer.from("fix_ci: true\n").toString("base64") });
     nock(API).get(`${REPO}/pulls/2`).reply(200, pullJson());
     await probot.receive({ name: "check_suite", id: "d5", payload: suite() as never });
-    const task = store.claimNext() as CodeTask;
+    const task = await store.claimNext() as CodeTask;
     expect(task.request.pull?.ciFailure).toEqual({ headSha: "a".repeat(40), checkSuiteId: suite().check_suite.id });
     await probot.receive({ name: "check_suite", id: "d6", payload: suite() as never });
-    expect(store.countByStatus("queued")).toBe(0);
+    expect(await store.countByStatus("queued")).toBe(0);
   });
 });

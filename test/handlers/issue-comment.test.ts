@@ -2,7 +2,8 @@ import type { IssueCommentCreatedEvent } from "@octokit/webhooks-types";
 import nock from "nock";
 import type { Probot } from "probot";
 import { handleIssueComment } from "../../src/handlers/issue-comment.js";
-import { TaskStore } from "../../src/tasks/task-store.js";
+import { SqliteStore } from "../../src/store/sqlite/sqlite-store.js";
+import type { Store } from "../../src/store/store.js";
 import { uncachedRepoConfig } from "../helpers/repo-config.js";
 import { API, createTestProbot, nockInstallationToken } from "../helpers/test-app.js";
 import { loadExamplePayload } from "../helpers/webhooks.js";
@@ -24,24 +25,24 @@ const nockPermission = (user: string, permission: string) =>
   nock(API).get(`${REPO}/collaborators/${user}/permission`).reply(200, { permission, role_name: permission, user: { login: user } });
 
 describe("issue_comment handler: @codex commands", () => {
-  let store: TaskStore;
+  let store: Store;
   let probot: Probot;
   let cancels: string[];
   const deliver = (id: string, payload: IssueCommentCreatedEvent) => probot.receive({ name: "issue_comment", id, payload: payload as never });
 
-  beforeEach(() => {
-    store = new TaskStore(":memory:");
+  beforeEach(async () => {
+    store = new SqliteStore(":memory:");
     cancels = [];
     probot = createTestProbot();
     probot.load((app) => {
-      app.on("issue_comment.created", handleIssueComment({ store, poke: () => undefined, defaultLabel: "codex", repoConfig: uncachedRepoConfig(), mention: "codex", botLogin: async () => "codex-app[bot]", cancel: (...args) => { cancels.push(args.join("/")); return { queued: 0, running: 1 }; } }));
+      app.on("issue_comment.created", handleIssueComment({ store, poke: () => undefined, defaultLabel: "codex", repoConfig: uncachedRepoConfig(), mention: "codex", botLogin: async () => "codex-app[bot]", cancel: async (...args) => { cancels.push(args.join("/")); return { queued: 0, running: 1 }; } }));
     });
     nock.disableNetConnect();
   });
-  afterEach(() => {
+  afterEach(async () => {
     expect(nock.pendingMocks()).toEqual([]);
     nock.cleanAll();
-    store.close();
+    await store.close();
   });
 
   test("`@codex review focus on security` by a writer queues a review with the focus", async () => {
@@ -51,7 +52,7 @@ describe("issue_comment handler: @codex commands", () => {
     nock(API).get(`${REPO}/pulls/1`).reply(200, { number: 1, head: { sha: "c".repeat(40) }, base: { ref: "main" } });
     await deliver("d1", comment("@codex review focus on security", true));
     expect(eyes.isDone()).toBe(true);
-    expect(store.claimNext()).toMatchObject({ kind: "review", request: { trigger: "command", focus: "focus on security", headSha: "c".repeat(40) } });
+    expect(await store.claimNext()).toMatchObject({ kind: "review", request: { trigger: "command", focus: "focus on security", headSha: "c".repeat(40) } });
   });
 
   test("`@codex review` by a reader is refused with a short reply, and nothing is queued", async () => {
@@ -60,7 +61,7 @@ describe("issue_comment handler: @codex commands", () => {
     const reply = nock(API).post(`${REPO}/issues/1/comments`, (b: { body: string }) => /only acts for people with write, maintain or admin access/.test(b.body)).reply(201, { id: 5 });
     await deliver("d2", comment("@codex review", true, "drive-by"));
     expect(reply.isDone()).toBe(true);
-    expect(store.countByStatus("queued")).toBe(0);
+    expect(await store.countByStatus("queued")).toBe(0);
   });
 
   test("`@codex <task>` on an issue starts a code task with the comment as the instruction", async () => {
@@ -68,7 +69,7 @@ describe("issue_comment handler: @codex commands", () => {
     nockPermission("maintainer", "admin");
     nock(API).post(/\/issues\/comments\/\d+\/reactions/).reply(201, {});
     await deliver("d3", comment("@codex handle the empty-string case too", false));
-    expect(store.claimNext()).toMatchObject({ kind: "code", request: { trigger: "comment", instruction: "handle the empty-string case too" } });
+    expect(await store.claimNext()).toMatchObject({ kind: "code", request: { trigger: "comment", instruction: "handle the empty-string case too" } });
   });
 
   test("the app's own slug works as a mention; quoted commands and bots do nothing", async () => {
@@ -82,7 +83,7 @@ describe("issue_comment handler: @codex commands", () => {
     nock(API).get(`${REPO}/contents/.github%2Fcodex.yml`).reply(404, {});
     await deliver("d6", comment("@codex review", true, "ci-bot[bot]"));
     await deliver("d7", comment("@codex review", true, "codex-app[bot]"));
-    expect(store.countByStatus("queued")).toBe(0);
+    expect(await store.countByStatus("queued")).toBe(0);
   });
 
   test("a bot named in allow_bots may give commands; stop reports what it cancelled", async () => {

@@ -2,7 +2,8 @@ import type { IssuesLabeledEvent } from "@octokit/webhooks-types";
 import nock from "nock";
 import type { Probot } from "probot";
 import { handleIssueLabeled } from "../../src/handlers/issue-labeled.js";
-import { TaskStore } from "../../src/tasks/task-store.js";
+import { SqliteStore } from "../../src/store/sqlite/sqlite-store.js";
+import type { Store } from "../../src/store/store.js";
 import { uncachedRepoConfig } from "../helpers/repo-config.js";
 import { API, createTestProbot, nockInstallationToken } from "../helpers/test-app.js";
 import { loadExamplePayload } from "../helpers/webhooks.js";
@@ -32,12 +33,12 @@ describe("issues.labeled handler", () => {
   /** Probot types payloads with its own copy of the schema; the example payloads are the same JSON. */
   const deliver = (id: string, payload: IssuesLabeledEvent) => probot.receive({ name: "issues", id, payload: payload as never });
 
-  let store: TaskStore;
+  let store: Store;
   let pokes: number;
   let probot: Probot;
 
-  beforeEach(() => {
-    store = new TaskStore(":memory:");
+  beforeEach(async () => {
+    store = new SqliteStore(":memory:");
     pokes = 0;
     // A new app per test: Probot caches installation tokens per instance.
     probot = createTestProbot();
@@ -46,10 +47,10 @@ describe("issues.labeled handler", () => {
     });
     nock.disableNetConnect();
   });
-  afterEach(() => {
+  afterEach(async () => {
     expect(nock.pendingMocks()).toEqual([]);
     nock.cleanAll();
-    store.close();
+    await store.close();
   });
 
   test.each([
@@ -63,8 +64,8 @@ describe("issues.labeled handler", () => {
     const reaction = nock(API).post(`${REPO}/issues/1/reactions`, { content: "eyes" }).reply(201, { id: 1, content: "eyes" });
     await deliver(`d-${role}`, labeled());
     expect(reaction.isDone()).toBe(true);
-    expect(store.countByStatus("queued")).toBe(1);
-    const task = store.claimNext()!;
+    expect(await store.countByStatus("queued")).toBe(1);
+    const task = (await store.claimNext())!;
     expect(task.request).toMatchObject({ trigger: "label", sender: { login: "maintainer" }, cloneUrl: "https://github.com/Codertocat/Hello-World.git", defaultBranch: "master" });
     expect(pokes).toBe(1);
   });
@@ -80,14 +81,14 @@ describe("issues.labeled handler", () => {
     const comment = nock(API).post(`${REPO}/issues/1/comments`, (b: { body: string }) => /write, maintain or admin access/.test(b.body)).reply(201, { id: 9 });
     await deliver(`d-${role}`, labeled());
     expect(comment.isDone()).toBe(true);
-    expect(store.countByStatus("queued")).toBe(0);
+    expect(await store.countByStatus("queued")).toBe(0);
     expect(pokes).toBe(0);
   });
 
   test("ignores bot senders without any API call", async () => {
     await deliver("d-bot", labeled((p) => (p.sender = { ...p.sender, login: "renovate[bot]", type: "Bot" })));
     await deliver("d-bot2", labeled((p) => (p.sender = { ...p.sender, login: "sneaky[bot]", type: "User" })));
-    expect(store.countByStatus("queued")).toBe(0);
+    expect(await store.countByStatus("queued")).toBe(0);
   });
 
   test("ignores other labels, and honours the label set in the repo config", async () => {
@@ -98,18 +99,21 @@ describe("issues.labeled handler", () => {
     nockPermission("maintainer", "write", "write");
     nock(API).post(`${REPO}/issues/1/reactions`).reply(201, {});
     await deliver("d-custom", labeled((p) => (p.label = { ...p.label!, name: "ai-fix" })));
-    expect(store.countByStatus("queued")).toBe(1);
+    expect(await store.countByStatus("queued")).toBe(1);
   });
 
-  test("a redelivered webhook (same X-GitHub-Delivery) queues nothing more", async () => {
+  test("the same delivery dispatched again (after a crash) queues no second task and reacts again, which GitHub keeps as one", async () => {
     nockInstallationToken();
-    nockNoConfig();
-    nockPermission("maintainer", "admin", "admin");
-    nock(API).post(`${REPO}/issues/1/reactions`).reply(201, {});
+    for (let i = 0; i < 2; i++) {
+      nockNoConfig();
+      nockPermission("maintainer", "admin", "admin");
+      nock(API).post(`${REPO}/issues/1/reactions`).reply(i === 0 ? 201 : 200, {});
+    }
     await deliver("same-delivery", labeled());
-    store.finish(store.claimNext()!.id, "succeeded", "done");
+    await store.finish((await store.claimNext())!.id, "succeeded", "done");
     await deliver("same-delivery", labeled());
-    expect(store.countByStatus("queued")).toBe(0);
+    expect(await store.countByStatus("queued")).toBe(0);
+    expect(await store.countByStatus("succeeded")).toBe(1);
   });
 
   test("invalid repo config: a comment names the bad key and nothing is queued", async () => {
@@ -119,18 +123,18 @@ describe("issues.labeled handler", () => {
     const comment = nock(API).post(`${REPO}/issues/1/comments`, (b: { body: string }) => b.body.includes("`max_turns`")).reply(201, { id: 3 });
     await deliver("d-badconfig", labeled());
     expect(comment.isDone()).toBe(true);
-    expect(store.countByStatus("queued")).toBe(0);
+    expect(await store.countByStatus("queued")).toBe(0);
   });
 
   test("a GitHub 5xx during checks fails the delivery without recording it, so a redelivery still works", async () => {
     nockInstallationToken();
     nock(API).get(`${REPO}/contents/.github%2Fcodex.yml`).reply(502, { message: "Bad Gateway" });
     await expect(deliver("d-flaky", labeled())).rejects.toThrow();
-    expect(store.hasDelivery("d-flaky")).toBe(false);
+    expect(await store.hasDelivery("d-flaky")).toBe(false);
     nockNoConfig();
     nockPermission("maintainer", "admin", "admin");
     nock(API).post(`${REPO}/issues/1/reactions`).reply(201, {});
     await deliver("d-flaky", labeled());
-    expect(store.countByStatus("queued")).toBe(1);
+    expect(await store.countByStatus("queued")).toBe(1);
   });
 });

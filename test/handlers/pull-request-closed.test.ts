@@ -5,7 +5,8 @@ import { ProbotOctokit, type Probot } from "probot";
 import type { Octokit } from "../../src/github/types.js";
 import { handlePullRequestClosed } from "../../src/handlers/pull-request-closed.js";
 import { sweepAbandonedBranches } from "../../src/tasks/branch-janitor.js";
-import { TaskStore } from "../../src/tasks/task-store.js";
+import { SqliteStore } from "../../src/store/sqlite/sqlite-store.js";
+import type { Store } from "../../src/store/store.js";
 import { uncachedRepoConfig } from "../helpers/repo-config.js";
 import { API, createTestProbot, nockInstallationToken } from "../helpers/test-app.js";
 import { loadExamplePayload } from "../helpers/webhooks.js";
@@ -23,21 +24,21 @@ function closed(merged: boolean, number = 2) {
 }
 
 describe("bot pull requests merged or closed", () => {
-  let store: TaskStore;
+  let store: Store;
   let probot: Probot;
   const deliver = (id: string, payload: PullRequestClosedEvent) => probot.receive({ name: "pull_request", id, payload: payload as never });
 
-  beforeEach(() => {
-    store = new TaskStore(":memory:");
-    store.recordBotPullRequest({ owner: "Codertocat", repo: "Hello-World", number: 2, issueNumber: 1, headRef: "codex/issue-1-fix", installationId: 77 });
+  beforeEach(async () => {
+    store = new SqliteStore(":memory:");
+    await store.recordBotPullRequest({ owner: "Codertocat", repo: "Hello-World", number: 2, issueNumber: 1, headRef: "codex/issue-1-fix", installationId: 77 });
     probot = createTestProbot();
     probot.load((app) => app.on("pull_request.closed", handlePullRequestClosed({ store, poke: () => undefined, defaultLabel: "codex", repoConfig: uncachedRepoConfig() })));
     nock.disableNetConnect();
   });
-  afterEach(() => {
+  afterEach(async () => {
     expect(nock.pendingMocks()).toEqual([]);
     nock.cleanAll();
-    store.close();
+    await store.close();
   });
 
   test("merged: the branch is deleted and the PR recorded as merged", async () => {
@@ -46,19 +47,19 @@ describe("bot pull requests merged or closed", () => {
     const del = nock(API).delete(`${REPO}/git/refs/heads%2Fcodex%2Fissue-1-fix`).reply(204);
     await deliver("d1", closed(true));
     expect(del.isDone()).toBe(true);
-    expect(store.getBotPullRequest("Codertocat", "Hello-World", 2)).toMatchObject({ state: "merged", branchDeleted: true });
+    expect(await store.getBotPullRequest("Codertocat", "Hello-World", 2)).toMatchObject({ state: "merged", branchDeleted: true });
   });
 
   test("merged with delete_branch_on_merge: false keeps the branch", async () => {
     nockInstallationToken();
     nock(API).get(`${REPO}/contents/.github%2Fcodex.yml`).reply(200, { type: "file", encoding: "base64", content: Buffer.from("delete_branch_on_merge: false\n").toString("base64") });
     await deliver("d2", closed(true));
-    expect(store.getBotPullRequest("Codertocat", "Hello-World", 2)).toMatchObject({ state: "merged", branchDeleted: false });
+    expect(await store.getBotPullRequest("Codertocat", "Hello-World", 2)).toMatchObject({ state: "merged", branchDeleted: false });
   });
 
   test("closed unmerged: abandoned, branch kept, then cleaned by the janitor after the configured days", async () => {
     await deliver("d3", closed(false));
-    expect(store.getBotPullRequest("Codertocat", "Hello-World", 2)).toMatchObject({ state: "abandoned", branchDeleted: false });
+    expect(await store.getBotPullRequest("Codertocat", "Hello-World", 2)).toMatchObject({ state: "abandoned", branchDeleted: false });
     const octokit = new (ProbotOctokit.defaults((o: object) => ({ ...o, retry: { enabled: false }, throttle: { enabled: false } })))({ auth: { token: "t" } }) as unknown as Octokit;
     const log = pino({ level: "silent" });
     nock(API).get(`${REPO}/contents/.github%2Fcodex.yml`).reply(200, { type: "file", encoding: "base64", content: Buffer.from("abandoned_branch_days: 3\n").toString("base64") });
@@ -66,11 +67,11 @@ describe("bot pull requests merged or closed", () => {
     nock(API).get(`${REPO}/contents/.github%2Fcodex.yml`).reply(200, { type: "file", encoding: "base64", content: Buffer.from("abandoned_branch_days: 3\n").toString("base64") });
     nock(API).delete(`${REPO}/git/refs/heads%2Fcodex%2Fissue-1-fix`).reply(204);
     expect(await sweepAbandonedBranches(uncachedRepoConfig(), store, async () => octokit, log, Date.now() + 4 * DAY)).toBe(1);
-    expect(store.getBotPullRequest("Codertocat", "Hello-World", 2)!.branchDeleted).toBe(true);
+    expect((await store.getBotPullRequest("Codertocat", "Hello-World", 2))!.branchDeleted).toBe(true);
   });
 
   test("pull requests the bot did not open are left alone", async () => {
     await deliver("d4", closed(true, 99));
-    expect(store.getBotPullRequest("Codertocat", "Hello-World", 99)).toBeNull();
+    expect(await store.getBotPullRequest("Codertocat", "Hello-World", 99)).toBeNull();
   });
 });

@@ -2,7 +2,8 @@ import type { PullRequestOpenedEvent } from "@octokit/webhooks-types";
 import nock from "nock";
 import type { Probot } from "probot";
 import { handlePullRequest, REVIEWED_ACTIONS } from "../../src/handlers/pull-request.js";
-import { TaskStore } from "../../src/tasks/task-store.js";
+import { SqliteStore } from "../../src/store/sqlite/sqlite-store.js";
+import type { Store } from "../../src/store/store.js";
 import { uncachedRepoConfig } from "../helpers/repo-config.js";
 import { API, createTestProbot, nockInstallationToken } from "../helpers/test-app.js";
 import { loadExamplePayload } from "../helpers/webhooks.js";
@@ -25,12 +26,12 @@ function nockConfig(yaml: string | null, ref = "master") {
 }
 
 describe("pull_request handler: every PR gets a review", () => {
-  let store: TaskStore;
+  let store: Store;
   let probot: Probot;
   const deliver = (id: string, payload: PullRequestOpenedEvent) => probot.receive({ name: "pull_request", id, payload: payload as never });
 
-  beforeEach(() => {
-    store = new TaskStore(":memory:");
+  beforeEach(async () => {
+    store = new SqliteStore(":memory:");
     probot = createTestProbot();
     probot.load((app) => {
       app.on([...REVIEWED_ACTIONS], handlePullRequest({ store, poke: () => undefined, defaultLabel: "codex", repoConfig: uncachedRepoConfig(), botLogin: async () => "codex-bot[bot]" }));
@@ -38,27 +39,27 @@ describe("pull_request handler: every PR gets a review", () => {
     nock.disableNetConnect();
     nockInstallationToken();
   });
-  afterEach(() => {
+  afterEach(async () => {
     expect(nock.pendingMocks().filter((m) => !m.includes("access_tokens"))).toEqual([]);
     nock.cleanAll();
-    store.close();
+    await store.close();
   });
 
   test("an opened PR queues a review of its head, with settings read from the base branch", async () => {
     nockConfig(null);
     const payload = opened();
     await deliver("d1", payload);
-    const task = store.claimNext()!;
+    const task = await store.claimNext()!;
     expect(task).toMatchObject({ kind: "review", number: payload.pull_request.number, request: { trigger: "pull_request", action: "opened", headSha: payload.pull_request.head.sha, baseRef: "master" } });
   });
 
   test("drafts are skipped by default and reviewed with review.drafts", async () => {
     nockConfig(null);
     await deliver("d-draft", opened("opened", (p) => (p.pull_request.draft = true)));
-    expect(store.countByStatus("queued")).toBe(0);
+    expect(await store.countByStatus("queued")).toBe(0);
     nockConfig("review:\n  drafts: true\n");
     await deliver("d-draft2", opened("opened", (p) => (p.pull_request.draft = true)));
-    expect(store.countByStatus("queued")).toBe(1);
+    expect(await store.countByStatus("queued")).toBe(1);
   });
 
   test("skip_authors, auto: false and unselected base branches queue nothing", async () => {
@@ -68,17 +69,17 @@ describe("pull_request handler: every PR gets a review", () => {
     await deliver("d-off", opened());
     nockConfig("review:\n  branches: [release/*]\n");
     await deliver("d-branch", opened());
-    expect(store.countByStatus("queued")).toBe(0);
+    expect(await store.countByStatus("queued")).toBe(0);
   });
 
   test("review.branches matches the whole base branch name: [main] selects main, not feature/main", async () => {
     const intoBase = (ref: string) => opened("opened", (p) => (p.pull_request.base.ref = ref));
     nockConfig("review:\n  branches: [main]\n", "feature/main");
     await deliver("d-feature-main", intoBase("feature/main"));
-    expect(store.countByStatus("queued")).toBe(0);
+    expect(await store.countByStatus("queued")).toBe(0);
     nockConfig("review:\n  branches: [main]\n", "main");
     await deliver("d-main", intoBase("main"));
-    expect(store.claimNext()).toMatchObject({ kind: "review", request: { baseRef: "main" } });
+    expect(await store.claimNext()).toMatchObject({ kind: "review", request: { baseRef: "main" } });
   });
 
   test("a newer push replaces the review still waiting for the older head", async () => {
@@ -86,8 +87,8 @@ describe("pull_request handler: every PR gets a review", () => {
     await deliver("d-a", opened("opened"));
     nockConfig(null);
     await deliver("d-b", opened("synchronize", (p) => (p.pull_request.head.sha = "b".repeat(40))));
-    expect(store.countByStatus("queued")).toBe(1);
-    expect(store.countByStatus("cancelled")).toBe(1);
-    expect(store.claimNext()!.request).toMatchObject({ headSha: "b".repeat(40), action: "synchronize" });
+    expect(await store.countByStatus("queued")).toBe(1);
+    expect(await store.countByStatus("cancelled")).toBe(1);
+    expect((await store.claimNext())!.request).toMatchObject({ headSha: "b".repeat(40), action: "synchronize" });
   });
 });

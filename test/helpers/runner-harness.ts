@@ -13,7 +13,8 @@ import { createReviewTaskRunner } from "../../src/tasks/run-review-task.js";
 import { createTaskCredentials } from "../../src/tasks/task-credentials.js";
 import { dispatchByKind } from "../../src/tasks/task-worker.js";
 import type { RunnerDeps, SandboxHealth } from "../../src/tasks/runner-deps.js";
-import { TaskStore } from "../../src/tasks/task-store.js";
+import { SqliteStore } from "../../src/store/sqlite/sqlite-store.js";
+import type { Store } from "../../src/store/store.js";
 import type { CodeTask, TaskRecord } from "../../src/tasks/task-types.js";
 import type { FakeGitHub } from "../fakes/fake-github.js";
 import type { ScriptedModel } from "../fakes/fake-openai.js";
@@ -26,13 +27,13 @@ const appPrivateKey = () => (privateKey ??= generatePrivateKey());
 const TestOctokit = ProbotOctokit.defaults((options: object) => ({ ...options, retry: { enabled: false }, throttle: { enabled: false } }));
 
 export interface Harness {
-  store: TaskStore;
+  store: Store;
   dataDir: string;
   run(task: TaskRecord, signal?: AbortSignal): Promise<void>;
   /** Claims the next queued task of any kind and runs it; false when the queue is empty. */
   runNext(): Promise<boolean>;
-  enqueueReview(owner: string, repo: string, cloneUrl: string, pull: { number: number; headSha: string; action?: string; focus?: string }): TaskRecord;
-  enqueue(owner: string, repo: string, cloneUrl: string, issue: { number: number; title: string; body: string }): TaskRecord;
+  enqueueReview(owner: string, repo: string, cloneUrl: string, pull: { number: number; headSha: string; action?: string; focus?: string }): Promise<TaskRecord>;
+  enqueue(owner: string, repo: string, cloneUrl: string, issue: { number: number; title: string; body: string }): Promise<TaskRecord>;
   close(): Promise<void>;
 }
 
@@ -42,7 +43,7 @@ export interface Harness {
  */
 export async function createRunnerHarness(fake: FakeGitHub, model: ScriptedModel, overrides: Partial<RunnerDeps> = {}): Promise<Harness> {
   const dataDir = await mkdtemp(join(tmpdir(), "codex-runner-"));
-  const store = new TaskStore(join(dataDir, "codex.db"));
+  const store = new SqliteStore(join(dataDir, "codex.db"));
   const config = readServerConfig({ CODEX_DATA_DIR: dataDir, CODEX_COMMAND_TIMEOUT_SECONDS: "60" });
   const health: SandboxHealth = { ok: true };
   const appOctokit = new TestOctokit({ auth: { appId: 1, privateKey: appPrivateKey() }, baseUrl: fake.apiUrl }) as unknown as Octokit;
@@ -67,25 +68,25 @@ export async function createRunnerHarness(fake: FakeGitHub, model: ScriptedModel
   return {
     store,
     dataDir,
-    run: (task, signal) => run((store.claimNext() ?? task) as CodeTask, signal),
-    enqueue: (owner, repo, cloneUrl, issue) =>
-      store.enqueue({
+    run: async (task, signal) => run(((await store.claimNext()) ?? task) as CodeTask, signal),
+    enqueue: async (owner, repo, cloneUrl, issue) =>
+      (await store.enqueue({
         kind: "code", installationId: 1, owner, repo, number: issue.number,
         request: { trigger: "label", issueTitle: issue.title, instruction: issue.body, issueBody: issue.body, sender: { login: "maintainer", id: 7 }, cloneUrl, defaultBranch: "main", htmlUrl: "" },
-      })!,
+      }))!,
     async runNext() {
-      const task = store.claimNext();
+      const task = await store.claimNext();
       if (!task) return false;
       await dispatch(task, new AbortController().signal);
       return true;
     },
-    enqueueReview: (owner, repo, cloneUrl, pull) =>
-      store.enqueue({
+    enqueueReview: async (owner, repo, cloneUrl, pull) =>
+      (await store.enqueue({
         kind: "review", installationId: 1, owner, repo, number: pull.number,
         request: { trigger: "pull_request", action: pull.action ?? "opened", headSha: pull.headSha, baseRef: "main", cloneUrl, sender: { login: "author", id: 9 }, ...(pull.focus ? { focus: pull.focus } : {}) },
-      }, { replaceQueued: true })!,
+      }, { replaceQueued: true }))!,
     async close() {
-      store.close();
+      await store.close();
       await rm(dataDir, { recursive: true, force: true });
     },
   };

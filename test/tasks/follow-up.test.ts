@@ -33,7 +33,7 @@ describe("follow-ups on a pull request's own branch", () => {
     pullNumber = (await fake.openPullRequest("o", "strs", { head: BRANCH, title: "Add trim helpers", body: "Adds helpers.\n\nFixes #1", user: "codex-bot[bot]" })).number;
     model = await startScriptedModel(script, { apiKey: "sk-test" });
     harness = await createRunnerHarness(fake, model);
-    harness.store.recordBotPullRequest({ owner: "o", repo: "strs", number: pullNumber, issueNumber: 1, headRef: BRANCH, installationId: 1 });
+    await harness.store.recordBotPullRequest({ owner: "o", repo: "strs", number: pullNumber, issueNumber: 1, headRef: BRANCH, installationId: 1 });
   }
   afterEach(async () => {
     await harness.close();
@@ -41,14 +41,14 @@ describe("follow-ups on a pull request's own branch", () => {
     await fake.close();
   });
 
-  function enqueueFollowUp(instruction: string, extra: Partial<PullTarget> = {}) {
-    return harness.store.enqueue({
+  async function enqueueFollowUp(instruction: string, extra: Partial<PullTarget> = {}) {
+    return (await harness.store.enqueue({
       kind: "code", installationId: 1, owner: "o", repo: "strs", number: pullNumber,
       request: {
         trigger: "comment", issueTitle: "Add trim helpers", instruction, issueBody: "", sender: { login: "maintainer", id: 7 }, cloneUrl, defaultBranch: "main", htmlUrl: "",
         pull: { number: pullNumber, headRef: BRANCH, baseRef: "main", ...extra },
       },
-    }, { queueBehindRunning: true })!;
+    }, { queueBehindRunning: true }))!;
   }
   const drain = async () => {
     while (await harness.runNext());
@@ -56,7 +56,7 @@ describe("follow-ups on a pull request's own branch", () => {
 
   test("`@codex <instruction>`: a new commit on the same branch, no new PR, the description rewritten, a reply", async () => {
     await setUp([addFile("src/pad.js", "export const pad = (s) => ` ${s} `;"), { text: "Add trim and pad helpers\n\nAdds trim, empty and now pad." }]);
-    enqueueFollowUp("also add a pad helper");
+    await enqueueFollowUp("also add a pad helper");
     await drain();
     const head = (await fake.branches("o", "strs"))[BRANCH]!;
     expect(head).not.toBe(firstHead);
@@ -81,7 +81,7 @@ describe("follow-ups on a pull request's own branch", () => {
     });
     expect(posted.status).toBe(200);
     const root = fake.reviewComments("o", "strs", pullNumber)[0]!;
-    enqueueFollowUp("fix this", { thread: { commentId: root.id, path: "src/trim.js", line: 2, startLine: null, diffHunk: root.diffHunk, rootBody: root.body } });
+    await enqueueFollowUp("fix this", { thread: { commentId: root.id, path: "src/trim.js", line: 2, startLine: null, diffHunk: root.diffHunk, rootBody: root.body } });
     await drain();
     const replies = fake.reviewComments("o", "strs", pullNumber).filter((c) => c.id !== root.id);
     expect(replies).toHaveLength(1);
@@ -93,7 +93,7 @@ describe("follow-ups on a pull request's own branch", () => {
   test("a protected branch is never pushed to", async () => {
     await setUp([]);
     fake.protectBranch("o", "strs", BRANCH);
-    enqueueFollowUp("change it");
+    await enqueueFollowUp("change it");
     await drain();
     expect((await fake.branches("o", "strs"))[BRANCH]).toBe(firstHead);
     expect(fake.comments("o", "strs", pullNumber).at(-1)!.body).toMatch(/does not push to `codex\/issue-1-trim`/);
@@ -103,9 +103,9 @@ describe("follow-ups on a pull request's own branch", () => {
   test("auto_fix: review → fix → re-review stops at max_fix_rounds and hands over with a summary", async () => {
     const json = (findings: object[]): ScriptStep => ({ text: JSON.stringify({ summary: "s", findings }) });
     await setUp([json([finding]), addFile("src/note.js", "export const note = 1;"), { text: "Try to fix empty input\n\nAttempted." }, json([finding])], "setup: []\nauto_fix: true\nmax_fix_rounds: 1\n");
-    harness.enqueueReview("o", "strs", cloneUrl, { number: pullNumber, headSha: firstHead });
+    await harness.enqueueReview("o", "strs", cloneUrl, { number: pullNumber, headSha: firstHead });
     await drain();
-    expect(harness.store.countAutoFixRounds("o", "strs", pullNumber)).toBe(1);
+    expect(await harness.store.countAutoFixRounds("o", "strs", pullNumber)).toBe(1);
     expect(fake.reviews("o", "strs", pullNumber)).toHaveLength(1);
     const handOver = fake.comments("o", "strs", pullNumber).find((c) => c.body.startsWith("codex stopped fixing"));
     expect(handOver?.body).toMatch(/after 1 automatic round\(s\)[\s\S]*P1 Empty input crashes \(`src\/trim\.js:1`\)/);
@@ -116,10 +116,10 @@ describe("follow-ups on a pull request's own branch", () => {
   test("`@codex stop` aborts a running task: nothing is pushed and the status says so", async () => {
     const controller = new AbortController();
     await setUp([{ toolCalls: [{ name: "shell", arguments: { command: "ls" } }], expect: () => controller.abort(new Error("stopped by @maintainer")) }, { text: "never used" }]);
-    const task = enqueueFollowUp("do a long thing");
+    const task = await enqueueFollowUp("do a long thing");
     await harness.run(task, controller.signal);
     expect((await fake.branches("o", "strs"))[BRANCH]).toBe(firstHead);
-    expect(harness.store.get(task.id)!.status).toBe("cancelled");
+    expect((await harness.store.get(task.id))!.status).toBe("cancelled");
     expect(fake.comments("o", "strs", pullNumber).at(-1)!.body).toMatch(/codex stopped[\s\S]*stopped by @maintainer/);
   });
 
@@ -133,7 +133,7 @@ describe("follow-ups on a pull request's own branch", () => {
       body: JSON.stringify({ name: "ci / test", head_sha: firstHead, conclusion: "failure", output: { title: "1 failing", summary: "trim.test.js", text: "TypeError: s.trim is not a function" } }),
     });
     expect(ci.status).toBe(201);
-    enqueueFollowUp("CI failed on this pull request.", { ciFailure: { headSha: firstHead, checkSuiteId: checkSuiteIdFor(firstHead) } });
+    await enqueueFollowUp("CI failed on this pull request.", { ciFailure: { headSha: firstHead, checkSuiteId: checkSuiteIdFor(firstHead) } });
     await drain();
     expect(model.errors).toEqual([]);
     expect((await fake.branches("o", "strs"))[BRANCH]).not.toBe(firstHead);

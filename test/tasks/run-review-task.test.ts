@@ -42,7 +42,7 @@ describe("review task runner (real git and sandbox, fake GitHub that validates r
   });
 
   const review = async (action = "opened") => {
-    harness.enqueueReview("o", "lib", cloneUrl, { number: pullNumber, headSha, action });
+    await harness.enqueueReview("o", "lib", cloneUrl, { number: pullNumber, headSha, action });
     await harness.runNext();
   };
   const lastCheck = () => fake.checkRuns("o", "lib").at(-1)!;
@@ -175,7 +175,7 @@ describe("review task runner (real git and sandbox, fake GitHub that validates r
     const log = pino({ level: "warn" }, { write: (line: string) => void warnings.push(JSON.parse(line) as Record<string, unknown>) });
     await setUp([answer("risky", [zeroDivision])], "setup: []\nreview:\n  block_on: P1\n", { log });
     for (let i = 0; i < 10; i++) fake.failNext("PATCH", /\/check-runs\/\d+$/, 503);
-    const task = harness.enqueueReview("o", "lib", cloneUrl, { number: pullNumber, headSha });
+    const task = await harness.enqueueReview("o", "lib", cloneUrl, { number: pullNumber, headSha });
     await harness.runNext();
     expect(lastCheck().status).toBe("in_progress");
     expect(warnings).toContainEqual(expect.objectContaining({ level: 40, task: task.id, checkRun: lastCheck().id, msg: expect.stringContaining("stays in progress") }));

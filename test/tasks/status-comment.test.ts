@@ -3,7 +3,8 @@ import { pino } from "pino";
 import { ProbotOctokit } from "probot";
 import type { Octokit } from "../../src/github/types.js";
 import { StatusComment } from "../../src/tasks/status-comment.js";
-import { TaskStore } from "../../src/tasks/task-store.js";
+import { SqliteStore } from "../../src/store/sqlite/sqlite-store.js";
+import type { Store } from "../../src/store/store.js";
 import type { TaskRecord } from "../../src/tasks/task-types.js";
 import { API } from "../helpers/test-app.js";
 
@@ -11,22 +12,22 @@ const octokit = new (ProbotOctokit.defaults((o: object) => ({ ...o, retry: { ena
 const repo = { owner: "o", repo: "r" };
 
 describe("StatusComment", () => {
-  let store: TaskStore;
+  let store: Store;
   let task: TaskRecord;
-  beforeEach(() => {
+  beforeEach(async () => {
     nock.disableNetConnect();
-    store = new TaskStore(":memory:");
-    task = store.enqueue({
+    store = new SqliteStore(":memory:");
+    task = (await store.enqueue({
       kind: "code", installationId: 1, owner: "o", repo: "r", number: 4,
       request: { trigger: "label", issueTitle: "t", instruction: "", issueBody: "", sender: { login: "maintainer", id: 7 }, cloneUrl: "", defaultBranch: "main", htmlUrl: "" },
-    })!;
+    }))!;
     // A task resumed after a restart already has its comment; the next edit is due at once.
     task.statusCommentId = 55;
   });
-  afterEach(() => {
+  afterEach(async () => {
     expect(nock.pendingMocks()).toEqual([]);
     nock.cleanAll();
-    store.close();
+    await store.close();
   });
 
   test("a plan edit GitHub refuses is logged with the task, not dropped", async () => {

@@ -37,9 +37,9 @@ describe("task tokens: one repository, only the permissions the task uses", () =
     await setUp([{ toolCalls: [{ name: "apply_patch", arguments: { input: FIX } }] }, { text: "Fix add\n\nIt subtracted." }]);
     const { cloneUrl } = await fake.createRepo({ owner: "o", name: "calc", files: FILES });
     fake.addIssue("o", "calc", { number: 1, title: "add() subtracts", body: "Fix add.", user: "reporter" });
-    await harness.run(harness.enqueue("o", "calc", cloneUrl, { number: 1, title: "add() subtracts", body: "Fix add." }));
+    await harness.run(await harness.enqueue("o", "calc", cloneUrl, { number: 1, title: "add() subtracts", body: "Fix add." }));
 
-    expect(harness.store.countByStatus("succeeded")).toBe(1);
+    expect(await harness.store.countByStatus("succeeded")).toBe(1);
     expect(fake.issues("o", "calc").filter((i) => i.pull)).toHaveLength(1);
     expect(tokenRequests()).toEqual([
       { repositories: ["calc"], permissions: { metadata: "read", contents: "read", issues: "write", pull_requests: "write", checks: "read" } },
@@ -53,10 +53,10 @@ describe("task tokens: one repository, only the permissions the task uses", () =
     const { cloneUrl } = await fake.createRepo({ owner: "o", name: "lib", files: { "src/a.js": "export const a = 1;\n", ".github/codex.yml": "setup: []\n" } });
     const headSha = await fake.pushBranch("o", "lib", "feature", { "src/a.js": "export const a = 2;\n" }, "Change a");
     const { number } = await fake.openPullRequest("o", "lib", { head: "feature", title: "Change a", body: "", user: "author" });
-    harness.enqueueReview("o", "lib", cloneUrl, { number, headSha });
+    await harness.enqueueReview("o", "lib", cloneUrl, { number, headSha });
     await harness.runNext();
 
-    expect(harness.store.countByStatus("succeeded")).toBe(1);
+    expect(await harness.store.countByStatus("succeeded")).toBe(1);
     expect(fake.reviews("o", "lib", number)).toHaveLength(1);
     expect(fake.checkRuns("o", "lib").at(-1)).toMatchObject({ status: "completed" });
     expect(tokenRequests()).toEqual([

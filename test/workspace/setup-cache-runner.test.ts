@@ -35,19 +35,19 @@ describe("two tasks on one repository: the second starts from the mirror and the
     harness = await createRunnerHarness(fake, model);
     const logOf = (logId: string) => readFile(join(harness.dataDir, "logs", `${logId}.log`), "utf8");
 
-    const first = harness.enqueue("octo", "app", cloneUrl, { number: 1, title: "Issue 1", body: "Look around." });
+    const first = await harness.enqueue("octo", "app", cloneUrl, { number: 1, title: "Issue 1", body: "Look around." });
     await harness.run(first);
     const firstLog = await logOf(first.logId);
     expect(firstLog).toContain(`setup: $ ${SETUP}`);
     expect(firstLog).toMatch(/setup: cached as [0-9a-f]{32}/);
 
-    const second = harness.enqueue("octo", "app", cloneUrl, { number: 2, title: "Issue 2", body: "Look around." });
+    const second = await harness.enqueue("octo", "app", cloneUrl, { number: 2, title: "Issue 2", body: "Look around." });
     await harness.run(second);
     const secondLog = await logOf(second.logId);
     expect(secondLog).toMatch(/setup: restored from cache [0-9a-f]{32}/);
     expect(secondLog).not.toContain("setup: $");
     expect(JSON.stringify(model.requests[2]!.body)).toContain("module.exports = 42;");
-    expect(harness.store.countByStatus("failed")).toBe(0);
+    expect(await harness.store.countByStatus("failed")).toBe(0);
   });
 
   test("a follow-up on the bot's own branch installs but never stores: a branch cannot poison the default branch's installs", async () => {
@@ -58,14 +58,14 @@ describe("two tasks on one repository: the second starts from the mirror and the
     const pull = await fake.openPullRequest("octo", "app", { head: branch, title: "Look", body: "Fixes #1", user: "codex-bot[bot]" });
     model = await startScriptedModel([{ text: "Nothing to do." }], { apiKey: "sk-test" });
     harness = await createRunnerHarness(fake, model);
-    harness.store.recordBotPullRequest({ owner: "octo", repo: "app", number: pull.number, issueNumber: 1, headRef: branch, installationId: 1 });
-    const task = harness.store.enqueue({
+    await harness.store.recordBotPullRequest({ owner: "octo", repo: "app", number: pull.number, issueNumber: 1, headRef: branch, installationId: 1 });
+    const task = (await harness.store.enqueue({
       kind: "code", installationId: 1, owner: "octo", repo: "app", number: pull.number,
       request: {
         trigger: "comment", issueTitle: "Look", instruction: "look again", issueBody: "", sender: { login: "maintainer", id: 7 }, cloneUrl, defaultBranch: "main", htmlUrl: "",
         pull: { number: pull.number, headRef: branch, baseRef: "main" },
       },
-    })!;
+    }))!;
     await harness.run(task);
     const log = await readFile(join(harness.dataDir, "logs", `${task.logId}.log`), "utf8");
     expect(log).toContain(`setup: $ ${SETUP}`);

@@ -16,8 +16,11 @@ const WITHOUT_ATTRIBUTES = /^<\/?[A-Za-z]+[\s/]*>$/;
  */
 const OPAQUE_START = /<(?=[!?]|\/?(?:iframe|noembed|noframes|noscript|plaintext|pre|script|style|textarea|title|xmp)(?=[\s/>]|$))/gim;
 
-/** The hidden marker the bot itself appends to a review (review/fingerprint.ts); its JSON holds no `<` or `>`. */
-const REVIEW_MARKER = /<!-- codex-review: \{[^<>]*\} -->/g;
+/**
+ * The hidden markers the bot itself appends: to a review (review/fingerprint.ts; its JSON holds
+ * no `<` or `>`), and to a comment answering a delivery (github/comments.ts postCommentOnce).
+ */
+const REVIEW_MARKER = /<!-- codex-(?:review: \{[^<>]*\}|delivery: [0-9A-Za-z-]{1,64}) -->/g;
 
 export function stripHtml(text: string): string {
   const markers = text.match(REVIEW_MARKER) ?? [];

@@ -26,7 +26,7 @@ export async function enqueueFollowUp(event: CommentEvent, deps: HandlerDeps, in
       { mentions: [input.sender.login] });
     return;
   }
-  const task = deps.store.enqueueForDelivery(event.deliveryId, {
+  const task = await deps.store.enqueueForDelivery(event.deliveryId, {
     kind: "code", installationId: event.installationId, owner: repo.owner, repo: repo.repo, number: input.pullNumber,
     request: {
       trigger: "comment", issueTitle: pull.title, instruction: input.instruction, issueBody: pull.body ?? "", sender: input.sender,

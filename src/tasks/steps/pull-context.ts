@@ -1,12 +1,12 @@
 import type { PullContext } from "../../agent/task-prompt.js";
 import type { Octokit, RepoRef } from "../../github/types.js";
-import type { TaskStore } from "../task-store.js";
+import type { Store } from "../../store/store.js";
 import type { CodeTask, PullTarget } from "../task-types.js";
 
 const MAX_CHECK_OUTPUT_CHARS = 12_000;
 
 /** What a follow-up on a pull request needs besides the request: the PR, the thread, findings or failing checks. */
-export async function gatherPullContext(octokit: Octokit, repo: RepoRef, task: CodeTask, pull: PullTarget, store: TaskStore): Promise<PullContext> {
+export async function gatherPullContext(octokit: Octokit, repo: RepoRef, task: CodeTask, pull: PullTarget, store: Store): Promise<PullContext> {
   const { data } = await octokit.rest.pulls.get({ ...repo, pull_number: pull.number });
   const context: PullContext = { number: pull.number, branch: pull.headRef, title: data.title, body: data.body ?? "" };
   if (pull.thread) {
@@ -14,7 +14,7 @@ export async function gatherPullContext(octokit: Octokit, repo: RepoRef, task: C
     context.thread = { path: pull.thread.path, lines, diffHunk: pull.thread.diffHunk, comment: pull.thread.rootBody };
   }
   if (pull.fixFindings) {
-    const state = store.getReviewState(task.owner, task.repo, pull.number);
+    const state = await store.getReviewState(task.owner, task.repo, pull.number);
     context.findings = (state?.findings ?? [])
       .filter((f) => f.priority <= 1)
       .map((f) => ({ title: `P${f.priority} ${f.title}`, location: `${f.path}:${f.startLine}${f.endLine !== f.startLine ? `-${f.endLine}` : ""}`, body: f.body }));

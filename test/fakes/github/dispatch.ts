@@ -28,6 +28,10 @@ export interface FakeServer extends RestServer {
   projectRoot: string;
   failures: FailureRule[];
   gitRequests: GitRequest[];
+  /** While set, every REST request is answered with this status, as in one of GitHub's bad minutes. */
+  outage?: { status: number; answered: number };
+  /** Requests to take and never answer (the client's end closes them), each once. */
+  holds: { method: string; pathPattern: RegExp; afterHandling: boolean; arrived: () => void }[];
 }
 
 const GIT_PATH = /^\/([^/]+)\/([^/]+?)(?:\.git)?\/(info\/refs|git-upload-pack|git-receive-pack)$/;
@@ -64,8 +68,21 @@ async function handleGit(server: FakeServer, req: IncomingMessage, res: ServerRe
 /** Routes one request: queued failures first, then the REST API, then git smart HTTP, else 404. */
 export async function dispatch(server: FakeServer, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? "/", server.state.url);
+  const index = server.holds.findIndex((h) => h.method === req.method && h.pathPattern.test(url.pathname));
+  const hold = index === -1 ? undefined : server.holds.splice(index, 1)[0]!;
+  if (hold && !hold.afterHandling) return hold.arrived();
+  if (hold) {
+    // Handled in full (GitHub did what was asked), but the answer never leaves.
+    const silent = Object.assign(Object.create(res) as ServerResponse, { writeHead: () => silent, setHeader: () => silent, write: () => true, end: () => silent });
+    await handleRest(server, req, silent, url, undefined);
+    return hold.arrived();
+  }
   const failure = takeFailure(server.failures, req.method ?? "GET", url.pathname);
   if (url.pathname.startsWith("/api/v3/") || url.pathname === "/api/v3") {
+    if (server.outage) {
+      server.outage.answered += 1;
+      return sendJson(res, server.outage.status, { message: server.outage.status === 502 ? "Server Error" : "Service Unavailable" });
+    }
     return handleRest(server, req, res, url, failure);
   }
   if (failure !== undefined) return sendJson(res, failure.status, failure.body);

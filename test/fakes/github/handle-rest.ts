@@ -7,6 +7,7 @@ import { appRoutes } from "./routes-app.js";
 import { checkRoutes } from "./routes-checks.js";
 import { diffRoutes } from "./routes-diffs.js";
 import { gitRefRoutes } from "./routes-git-refs.js";
+import { hookDeliveryRoutes } from "./routes-hook-deliveries.js";
 import { issueRoutes } from "./routes-issues.js";
 import { pullRoutes } from "./routes-pulls.js";
 import { repoRoutes } from "./routes-repos.js";
@@ -31,6 +32,7 @@ export interface UnhandledRequest {
 
 const ROUTES: Route[] = [
   ...appRoutes,
+  ...hookDeliveryRoutes,
   ...repoRoutes,
   ...issueRoutes,
   ...pullRoutes,

@@ -1,3 +1,5 @@
+import type { HookDeliveryLog } from "./hook-deliveries.js";
+import { createHookDeliveryLog } from "./hook-deliveries.js";
 import type { TokenGrant } from "./token-grants.js";
 
 export type Permission = "admin" | "maintain" | "write" | "triage" | "read" | "none";
@@ -136,10 +138,12 @@ export interface FakeGitHubState {
   jwts: string[];
   userIds: Map<string, number>;
   nextId: number;
+  /** The app's webhook and its delivery log. */
+  hookDeliveries: HookDeliveryLog;
 }
 
 export function createState(url: string, appId: number, appSlug: string): FakeGitHubState {
-  return { url, appId, appSlug, repos: new Map(), tokens: new Map(), jwts: [], userIds: new Map(), nextId: 1000 };
+  return { url, appId, appSlug, repos: new Map(), tokens: new Map(), jwts: [], userIds: new Map(), nextId: 1000, hookDeliveries: createHookDeliveryLog(appId) };
 }
 
 /** Ids for comments, reactions, repos and users; GitHub's are unrelated to issue numbers. */

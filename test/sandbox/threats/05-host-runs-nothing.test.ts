@@ -51,7 +51,7 @@ describe("threat 5: nested repositories in the work tree never run on the host",
   });
 
   async function runTask() {
-    const task = harness.enqueue("o", "app", cloneUrl, { number: 1, title: "Bump a", body: "a should be 2" });
+    const task = await harness.enqueue("o", "app", cloneUrl, { number: 1, title: "Bump a", body: "a should be 2" });
     await harness.run(task);
     return readFile(join(harness.dataDir, "logs", `${task.logId}.log`), "utf8");
   }

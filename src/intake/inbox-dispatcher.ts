@@ -1,0 +1,133 @@
+import type { Logger } from "pino";
+import type { InboxDelivery, Store } from "../store/store.js";
+import { backoffMs } from "./backoff.js";
+import { classifyFailure } from "./classify-failure.js";
+
+/**
+ * A dispatch longer than this is taken for a dead process's, and the delivery is claimed again.
+ * Long, because Octokit's own retries can hold a request through a GitHub outage for minutes.
+ */
+export const DISPATCH_LEASE_MS = 30 * 60_000;
+/** Deliveries dispatched at once (each a few API calls); one target's stay one at a time. */
+const DISPATCH_CONCURRENCY = 4;
+/** A safety net for a missed wake-up; deferred deliveries are woken by their own timer. */
+const POLL_MS = 5_000;
+/** Finished deliveries are kept this long: the redelivery sweep compares against 3 days of GitHub's log. */
+const KEEP_FINISHED_MS = 4 * 24 * 60 * 60_000;
+
+export interface DispatcherOptions {
+  store: Store;
+  /** Does what the handlers do for one delivery: ignore, refuse with a comment, react, enqueue. */
+  dispatch: (delivery: InboxDelivery) => Promise<void>;
+  /** Transient failures are retried until this long after the delivery was received. */
+  retryWindowMs: number;
+  /** Told when retries ran out, to tell the person who asked (never silence). */
+  onGiveUp: (delivery: InboxDelivery, reason: string) => Promise<void>;
+  log: Logger;
+  now?: () => number;
+}
+
+/**
+ * Drains the inbox in the background: oldest first, one delivery per issue or pull request at a
+ * time, transient GitHub failures retried with backoff and jitter, permanent ones dropped with a
+ * log line. What a crash interrupts stays in the inbox and is dispatched again after the restart.
+ */
+export class InboxDispatcher {
+  readonly #o: Required<Pick<DispatcherOptions, "now">> & DispatcherOptions;
+  readonly #running = new Set<Promise<void>>();
+  readonly #inFlight = new Set<string>();
+  #filling: Promise<void> | undefined;
+  #pokedWhileFilling = false;
+  #poll: NodeJS.Timeout | undefined;
+  #wake: NodeJS.Timeout | undefined;
+  #stopped = true;
+
+  constructor(options: DispatcherOptions) {
+    this.#o = { now: Date.now, ...options };
+  }
+
+  async start(): Promise<void> {
+    const released = await this.#o.store.releaseDeliveries();
+    if (released > 0) this.#o.log.info({ released }, "inbox: deliveries a previous process was dispatching are dispatched again");
+    await this.#o.store.pruneDeliveries(this.#o.now() - KEEP_FINISHED_MS);
+    this.#stopped = false;
+    this.#poll = setInterval(() => this.poke(), POLL_MS);
+    this.#poll.unref();
+    this.poke();
+  }
+
+  /** Dispatches what is due, up to the concurrency; cheap to call after every recorded delivery. */
+  poke(): void {
+    if (this.#stopped) return;
+    if (this.#filling) {
+      this.#pokedWhileFilling = true;
+      return;
+    }
+    this.#filling = this.#fill()
+      .catch((err: unknown) => this.#o.log.error({ err }, "inbox: could not claim a delivery"))
+      .finally(() => {
+        this.#filling = undefined;
+        if (this.#pokedWhileFilling) {
+          this.#pokedWhileFilling = false;
+          this.poke();
+        } else void this.#scheduleWake();
+      });
+  }
+
+  async #fill(): Promise<void> {
+    while (!this.#stopped && this.#running.size < DISPATCH_CONCURRENCY) {
+      const delivery = await this.#o.store.claimDelivery(this.#o.now(), DISPATCH_LEASE_MS);
+      if (!delivery) return;
+      // Its lease ran out while this process is still dispatching it: that dispatch finishes it.
+      if (this.#inFlight.has(delivery.id)) continue;
+      this.#inFlight.add(delivery.id);
+      const run = this.#dispatchOne(delivery).finally(() => {
+        this.#inFlight.delete(delivery.id);
+        this.#running.delete(run);
+        this.poke();
+      });
+      this.#running.add(run);
+    }
+  }
+
+  async #dispatchOne(delivery: InboxDelivery): Promise<void> {
+    const { store, log } = this.#o;
+    const dlog = log.child({ delivery: delivery.id, event: delivery.action ? `${delivery.event}.${delivery.action}` : delivery.event, target: delivery.target });
+    try {
+      await this.#o.dispatch(delivery);
+      await store.finishDelivery(delivery.id, "done");
+    } catch (error) {
+      const failure = classifyFailure(error, this.#o.now());
+      if (!failure.transient) {
+        dlog.warn({ err: error }, `inbox: dropped: ${failure.reason}`);
+        return store.finishDelivery(delivery.id, "dropped", failure.reason);
+      }
+      const next = this.#o.now() + backoffMs(delivery.attempts, failure.retryAfterMs);
+      if (next - delivery.receivedAt > this.#o.retryWindowMs) {
+        dlog.error({ attempts: delivery.attempts }, `inbox: gave up after retrying: ${failure.reason}`);
+        await this.#o.onGiveUp(delivery, failure.reason).catch((err: unknown) => dlog.error({ err }, "inbox: could not tell anyone that the request was given up"));
+        return store.finishDelivery(delivery.id, "dropped", `gave up: ${failure.reason}`);
+      }
+      dlog.warn({ attempts: delivery.attempts, retryInMs: next - this.#o.now() }, `inbox: will retry: ${failure.reason}`);
+      await store.deferDelivery(delivery.id, next, failure.reason);
+    }
+  }
+
+  /** One timer for the earliest deferred delivery, so a retry runs when due and not a poll later. */
+  async #scheduleWake(): Promise<void> {
+    const due = await this.#o.store.nextDeliveryDueAt(this.#o.now()).catch(() => null);
+    if (this.#wake) clearTimeout(this.#wake);
+    if (due === null || this.#stopped) return;
+    this.#wake = setTimeout(() => this.poke(), Math.max(0, due - this.#o.now()) + 5);
+    this.#wake.unref();
+  }
+
+  /** Stops claiming and waits for the dispatches under way. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    if (this.#poll) clearInterval(this.#poll);
+    if (this.#wake) clearTimeout(this.#wake);
+    await this.#filling;
+    await Promise.allSettled([...this.#running]);
+  }
+}

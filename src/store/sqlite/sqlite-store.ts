@@ -1,0 +1,266 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { DatabaseSync, type SQLInputValue } from "node:sqlite";
+import { randomBytes, randomUUID } from "node:crypto";
+import type { TaskRecord, TaskStatus } from "../../tasks/task-types.js";
+import { toBotPullRequest, toDelivery, toRecord, type Row } from "../rows.js";
+import { MAX_ATTEMPTS, type BotPullRequest, type EnqueueInput, type EnqueueOptions, type InboxBacklog, type InboxDelivery, type NewDelivery, type ReviewState, type Store } from "../store.js";
+import { applySchema } from "./schema.js";
+
+/**
+ * The embedded backend: one SQLite file, nothing to install, for a bot on one machine.
+ * node:sqlite is synchronous, so every method is atomic within this process; the methods are
+ * async only to share the Store interface with the PostgreSQL backend.
+ */
+export class SqliteStore implements Store {
+  readonly #db: DatabaseSync;
+
+  constructor(file: string) {
+    if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
+    this.#db = new DatabaseSync(file);
+    this.#db.exec("PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000;");
+    applySchema(this.#db);
+  }
+
+  #all(sql: string, ...params: SQLInputValue[]): Row[] {
+    return this.#db.prepare(sql).all(...params) as Row[];
+  }
+
+  #one(sql: string, ...params: SQLInputValue[]): Row | undefined {
+    return this.#db.prepare(sql).get(...params) as Row | undefined;
+  }
+
+  #run(sql: string, ...params: SQLInputValue[]): number {
+    return Number(this.#db.prepare(sql).run(...params).changes);
+  }
+
+  #transaction<T>(work: () => T): T {
+    this.#db.exec("BEGIN IMMEDIATE");
+    try {
+      const result = work();
+      this.#db.exec("COMMIT");
+      return result;
+    } catch (error) {
+      this.#db.exec("ROLLBACK");
+      throw error;
+    }
+  }
+
+  // The inbox.
+
+  async recordDelivery(d: NewDelivery): Promise<boolean> {
+    return this.#run(
+      `INSERT INTO inbox (id, event, action, installation_id, repository, target, payload, received_at, next_attempt_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+      d.id, d.event, d.action, d.installationId, d.repository, d.target, JSON.stringify(d.payload), d.receivedAt, d.receivedAt,
+    ) === 1;
+  }
+
+  async hasDelivery(id: string): Promise<boolean> {
+    return this.#one("SELECT 1 FROM inbox WHERE id = ?", id) !== undefined;
+  }
+
+  async claimDelivery(now: number, leaseMs: number): Promise<InboxDelivery | null> {
+    // Due, and nothing older for the same target still waiting or being dispatched: per-target
+    // order holds even while an earlier delivery waits out a retry.
+    const row = this.#one(
+      `UPDATE inbox SET status = 'processing', attempts = attempts + 1, lease_until = ?
+       WHERE id = (
+         SELECT i.id FROM inbox i
+         WHERE ((i.status = 'pending' AND i.next_attempt_at <= ?) OR (i.status = 'processing' AND i.lease_until <= ?))
+           AND NOT EXISTS (SELECT 1 FROM inbox o WHERE o.target = i.target AND o.status IN ('pending', 'processing')
+                           AND (o.received_at < i.received_at OR (o.received_at = i.received_at AND o.id < i.id)))
+         ORDER BY i.received_at, i.id LIMIT 1)
+       RETURNING *`,
+      now + leaseMs, now, now,
+    );
+    return row ? toDelivery(row) : null;
+  }
+
+  async finishDelivery(id: string, status: "done" | "dropped", note?: string): Promise<void> {
+    this.#run("UPDATE inbox SET status = ?, lease_until = NULL, finished_at = ?, last_error = coalesce(?, last_error) WHERE id = ?", status, Date.now(), note ?? null, id);
+  }
+
+  async deferDelivery(id: string, nextAttemptAt: number, error: string): Promise<void> {
+    this.#run("UPDATE inbox SET status = 'pending', lease_until = NULL, next_attempt_at = ?, last_error = ? WHERE id = ?", nextAttemptAt, error, id);
+  }
+
+  async releaseDeliveries(): Promise<number> {
+    return this.#run("UPDATE inbox SET status = 'pending', lease_until = NULL WHERE status = 'processing'");
+  }
+
+  async nextDeliveryDueAt(now: number): Promise<number | null> {
+    const row = this.#one("SELECT min(next_attempt_at) AS due FROM inbox WHERE status = 'pending' AND next_attempt_at > ?", now);
+    return row?.due === null || row?.due === undefined ? null : Number(row.due);
+  }
+
+  async inboxBacklog(): Promise<InboxBacklog> {
+    const row = this.#one("SELECT count(*) AS n, min(received_at) AS oldest FROM inbox WHERE status IN ('pending', 'processing')")!;
+    return { pending: Number(row.n), oldestReceivedAt: row.oldest === null ? null : Number(row.oldest) };
+  }
+
+  async newestDeliveryAt(): Promise<number | undefined> {
+    const row = this.#one("SELECT max(received_at) AS newest FROM inbox");
+    return row?.newest === null || row?.newest === undefined ? undefined : Number(row.newest);
+  }
+
+  async pruneDeliveries(before: number): Promise<number> {
+    return this.#run("DELETE FROM inbox WHERE status IN ('done', 'dropped') AND received_at < ?", before);
+  }
+
+  async redeliveryRequests(id: string): Promise<{ count: number; lastAt: number } | undefined> {
+    const row = this.#one("SELECT count, last_at FROM redelivery_requests WHERE id = ?", id);
+    return row ? { count: Number(row.count), lastAt: Number(row.last_at) } : undefined;
+  }
+
+  async recordRedeliveryRequest(id: string, at: number): Promise<void> {
+    this.#run("INSERT INTO redelivery_requests (id, count, last_at) VALUES (?, 1, ?) ON CONFLICT (id) DO UPDATE SET count = count + 1, last_at = excluded.last_at", id, at);
+  }
+
+  // Tasks.
+
+  async enqueueForDelivery(deliveryId: string, input: EnqueueInput, options: EnqueueOptions = {}): Promise<TaskRecord | null> {
+    return this.#transaction(() => {
+      const earlier = this.#one("SELECT task_id FROM deliveries WHERE id = ?", deliveryId);
+      if (earlier) return earlier.task_id === null ? null : this.#get(String(earlier.task_id));
+      const receivedAt = Number(this.#one("SELECT received_at FROM inbox WHERE id = ?", deliveryId)?.received_at ?? Date.now());
+      const task = this.#enqueue(input, options, { id: deliveryId, receivedAt });
+      this.#run("INSERT INTO deliveries (id, received_at, task_id) VALUES (?, ?, ?)", deliveryId, receivedAt, task?.id ?? null);
+      return task;
+    });
+  }
+
+  async enqueue(input: EnqueueInput, options: EnqueueOptions = {}): Promise<TaskRecord | null> {
+    return this.#enqueue(input, options, null);
+  }
+
+  #enqueue(input: EnqueueInput, options: EnqueueOptions, delivery: { id: string; receivedAt: number } | null): TaskRecord | null {
+    const now = Date.now();
+    const id = randomUUID();
+    const target = [input.owner, input.repo, input.number, input.kind] as const;
+    if (options.replaceQueued) {
+      this.#run("UPDATE tasks SET status = 'cancelled', summary = 'replaced by a newer request', updated_at = ? WHERE owner = ? AND repo = ? AND number = ? AND kind = ? AND status = 'queued'", now, ...target);
+    }
+    if (options.queueBehindRunning) {
+      // Asking again for the same thing while it waits replaces the waiting request.
+      this.#run(
+        "UPDATE tasks SET status = 'cancelled', summary = 'replaced by the same request', updated_at = ? WHERE owner = ? AND repo = ? AND number = ? AND kind = ? AND status = 'queued' AND json_extract(request, '$.instruction') = ?",
+        now, ...target, (input.request as { instruction?: string }).instruction ?? null,
+      );
+    }
+    const blocking = options.replaceQueued ? "('queued')" : options.queueBehindRunning ? "('none')" : "('queued', 'running')";
+    const inserted = this.#run(
+      `INSERT INTO tasks (id, kind, status, installation_id, owner, repo, number, request, log_id, created_at, updated_at, delivery_id, delivery_received_at)
+       SELECT ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
+       WHERE NOT EXISTS (SELECT 1 FROM tasks WHERE owner = ? AND repo = ? AND number = ? AND kind = ? AND status IN ${blocking})`,
+      id, input.kind, input.installationId, input.owner, input.repo, input.number, JSON.stringify(input.request),
+      randomBytes(16).toString("hex"), now, now, delivery?.id ?? null, delivery?.receivedAt ?? null, ...target,
+    );
+    return inserted === 1 ? this.#get(id) : null;
+  }
+
+  #get(id: string): TaskRecord | null {
+    const row = this.#one("SELECT * FROM tasks WHERE id = ?", id);
+    return row ? toRecord(row) : null;
+  }
+
+  async get(id: string): Promise<TaskRecord | null> {
+    return this.#get(id);
+  }
+
+  async findByLogId(logId: string): Promise<TaskRecord | null> {
+    const row = this.#one("SELECT * FROM tasks WHERE log_id = ?", logId);
+    return row ? toRecord(row) : null;
+  }
+
+  async claimNext(): Promise<TaskRecord | null> {
+    const row = this.#one(
+      `UPDATE tasks SET status = 'running', attempts = attempts + 1, updated_at = ?
+       WHERE id = (
+         SELECT t.id FROM tasks t WHERE t.status = 'queued' AND NOT EXISTS (
+           SELECT 1 FROM tasks r WHERE r.status = 'running' AND r.owner = t.owner AND r.repo = t.repo AND r.number = t.number)
+         ORDER BY t.created_at LIMIT 1)
+       RETURNING *`,
+      Date.now(),
+    );
+    return row ? toRecord(row) : null;
+  }
+
+  async recoverInterrupted(): Promise<{ requeued: number; failed: number }> {
+    const now = Date.now();
+    const failed = this.#run("UPDATE tasks SET status = 'failed', summary = 'gave up after repeated interruptions', updated_at = ? WHERE status = 'running' AND attempts >= ?", now, MAX_ATTEMPTS);
+    const requeued = this.#run("UPDATE tasks SET status = 'queued', updated_at = ? WHERE status = 'running'", now);
+    return { requeued, failed };
+  }
+
+  async cancelQueued(owner: string, repo: string, number: number, reason: string): Promise<number> {
+    return this.#run("UPDATE tasks SET status = 'cancelled', summary = ?, updated_at = ? WHERE owner = ? AND repo = ? AND number = ? AND status = 'queued'", reason, Date.now(), owner, repo, number);
+  }
+
+  async hasCiFixFor(owner: string, repo: string, number: number, headSha: string): Promise<boolean> {
+    return this.#one("SELECT 1 FROM tasks WHERE owner = ? AND repo = ? AND number = ? AND kind = 'code' AND json_extract(request, '$.pull.ciFailure.headSha') = ?", owner, repo, number, headSha) !== undefined;
+  }
+
+  async countAutoFixRounds(owner: string, repo: string, number: number): Promise<number> {
+    const row = this.#one("SELECT count(*) AS n FROM tasks WHERE owner = ? AND repo = ? AND number = ? AND kind = 'code' AND json_extract(request, '$.pull.autoFix') = 1 AND status != 'cancelled'", owner, repo, number);
+    return Number(row!.n);
+  }
+
+  async setStatusComment(id: string, commentId: number): Promise<void> {
+    this.#run("UPDATE tasks SET status_comment_id = ?, updated_at = ? WHERE id = ?", commentId, Date.now(), id);
+  }
+
+  async setPullRequest(id: string, prNumber: number): Promise<void> {
+    this.#run("UPDATE tasks SET pr_number = ?, updated_at = ? WHERE id = ?", prNumber, Date.now(), id);
+  }
+
+  async finish(id: string, status: Exclude<TaskStatus, "queued" | "running">, summary: string): Promise<void> {
+    this.#run("UPDATE tasks SET status = ?, summary = ?, updated_at = ? WHERE id = ?", status, summary, Date.now(), id);
+  }
+
+  async countByStatus(status: TaskStatus): Promise<number> {
+    return Number(this.#one("SELECT count(*) AS n FROM tasks WHERE status = ?", status)!.n);
+  }
+
+  // The bot's pull requests and reviews.
+
+  async recordBotPullRequest(pr: Pick<BotPullRequest, "owner" | "repo" | "number" | "issueNumber" | "headRef" | "installationId">): Promise<void> {
+    this.#run(
+      "INSERT INTO bot_pull_requests (owner, repo, number, issue_number, head_ref, installation_id, state) VALUES (?, ?, ?, ?, ?, ?, 'open') ON CONFLICT (owner, repo, number) DO NOTHING",
+      pr.owner, pr.repo, pr.number, pr.issueNumber, pr.headRef, pr.installationId,
+    );
+  }
+
+  async getBotPullRequest(owner: string, repo: string, number: number): Promise<BotPullRequest | null> {
+    const row = this.#one("SELECT * FROM bot_pull_requests WHERE owner = ? AND repo = ? AND number = ?", owner, repo, number);
+    return row ? toBotPullRequest(row) : null;
+  }
+
+  async closeBotPullRequest(owner: string, repo: string, number: number, state: "merged" | "abandoned", branchDeleted: boolean): Promise<void> {
+    this.#run("UPDATE bot_pull_requests SET state = ?, closed_at = ?, branch_deleted = ? WHERE owner = ? AND repo = ? AND number = ?", state, Date.now(), branchDeleted ? 1 : 0, owner, repo, number);
+  }
+
+  async abandonedBranches(olderThanMs: number, now = Date.now()): Promise<BotPullRequest[]> {
+    return this.#all("SELECT * FROM bot_pull_requests WHERE state = 'abandoned' AND branch_deleted = 0 AND closed_at <= ?", now - olderThanMs).map(toBotPullRequest);
+  }
+
+  async markBranchDeleted(owner: string, repo: string, number: number): Promise<void> {
+    this.#run("UPDATE bot_pull_requests SET branch_deleted = 1 WHERE owner = ? AND repo = ? AND number = ?", owner, repo, number);
+  }
+
+  async getReviewState(owner: string, repo: string, number: number): Promise<ReviewState | null> {
+    const row = this.#one("SELECT head_sha, findings FROM review_state WHERE owner = ? AND repo = ? AND number = ?", owner, repo, number);
+    return row ? { headSha: String(row.head_sha), findings: JSON.parse(String(row.findings)) as ReviewState["findings"] } : null;
+  }
+
+  async setReviewState(owner: string, repo: string, number: number, state: ReviewState): Promise<void> {
+    this.#run(
+      "INSERT INTO review_state (owner, repo, number, head_sha, findings) VALUES (?, ?, ?, ?, ?) ON CONFLICT (owner, repo, number) DO UPDATE SET head_sha = excluded.head_sha, findings = excluded.findings",
+      owner, repo, number, state.headSha, JSON.stringify(state.findings),
+    );
+  }
+
+  async close(): Promise<void> {
+    this.#db.close();
+  }
+}
