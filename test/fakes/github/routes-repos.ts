@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { RestReply, Route } from "./route.js";
 import { route, withRepo } from "./route.js";
 import { readPath } from "./read-path.js";
@@ -31,7 +32,15 @@ function collaboratorPermission(state: FakeGitHubState, repo: RepoRecord, userna
   };
 }
 
-async function contents(state: FakeGitHubState, repo: RepoRecord, path: string, ref: string, accept: string): Promise<RestReply> {
+/**
+ * GitHub's ETag for a file: it changes with the content and, as GitHub's does, with the token
+ * that asked (github/docs#34689), so only the same client gets a 304 for unchanged content.
+ */
+function contentsEtag(sha: string, authorization: string): string {
+  return `"${createHash("sha1").update(`${sha}\0${authorization}`).digest("hex")}"`;
+}
+
+async function contents(state: FakeGitHubState, repo: RepoRecord, path: string, ref: string, accept: string, headers: Record<string, string | string[] | undefined> = {}): Promise<RestReply> {
   const entry = await readPath(repo.bareDir, ref, path);
   if (entry === undefined) return { status: 404, json: NOT_FOUND };
   const apiBase = `${state.url}/api/v3/repos/${repo.owner}/${repo.name}/contents`;
@@ -47,8 +56,11 @@ async function contents(state: FakeGitHubState, repo: RepoRecord, path: string, 
     return { status: 200, raw: entry.content, headers: { "content-type": "application/vnd.github.raw; charset=utf-8" } };
   }
   const name = path.split("/").pop() ?? path;
+  const etag = contentsEtag(entry.sha, String(headers.authorization ?? ""));
+  if (headers["if-none-match"] === etag) return { status: 304, headers: { etag } };
   return {
     status: 200,
+    headers: { etag },
     json: {
       type: "file",
       encoding: "base64",
@@ -89,6 +101,7 @@ export const repoRoutes: Route[] = [
         request.params.path ?? "",
         request.query.get("ref") ?? repo.defaultBranch,
         String(request.headers.accept ?? ""),
+        request.headers,
       ),
     ),
   ),
