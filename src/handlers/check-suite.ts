@@ -22,7 +22,7 @@ export function handleCheckSuiteCompleted(deps: HandlerDeps & { botLogin: () => 
       const parsed = await deps.repoConfig.loadRecent(context.octokit, repo);
       if (!parsed.ok || !parsed.config.fix_ci) continue;
       const bot = await deps.botLogin();
-      await enqueueFollowUp({ octokit: context.octokit, repo, deliveryId: `${context.id}:${pr.number}`, installationId: context.payload.installation?.id ?? 0, repository: context.payload.repository }, deps, {
+      await enqueueFollowUp({ octokit: context.octokit, repo, deliveryId: `${context.id}:${pr.number}`, installation: context.payload.installation, repository: context.payload.repository }, deps, {
         pullNumber: pr.number,
         instruction: "CI failed on this pull request. Read the failing checks' output below, find the cause and fix it.",
         sender: { login: bot, id: 0 },

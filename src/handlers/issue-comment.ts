@@ -4,6 +4,7 @@ import { canWrite, getPermission, isBotAccount, writeAccessRequired } from "../g
 import { helpText } from "./commands/help-text.js";
 import { parseCommand } from "./commands/parse-command.js";
 import { enqueueFollowUp } from "./commands/enqueue-follow-up.js";
+import { codeTaskFromComment, FIX_FINDINGS_INSTRUCTION, reviewTaskFromCommand } from "../tasks/task-requests.js";
 import { isAllowedBot } from "./bot-allowed.js";
 import type { HandlerDeps } from "./issue-labeled.js";
 
@@ -37,15 +38,11 @@ export function handleIssueComment(deps: CommentDeps) {
       return;
     }
     await context.octokit.rest.reactions.createForIssueComment({ ...repo, comment_id: comment.id, content: "eyes" }).catch((err: unknown) => log.warn({ err }, "could not react"));
-    const installationId = context.payload.installation?.id ?? 0;
     const sender = { login: author, id: comment.user!.id };
 
     if (command.name === "review" && issue.pull_request) {
       const { data: pull } = await context.octokit.rest.pulls.get({ ...repo, pull_number: issue.number });
-      const task = await deps.store.enqueueForDelivery(context.id, {
-        kind: "review", installationId, owner: repo.owner, repo: repo.repo, number: issue.number,
-        request: { trigger: "command", action: "command", headSha: pull.head.sha, baseRef: pull.base.ref, cloneUrl: repository.clone_url, sender, ...(command.focus ? { focus: command.focus } : {}) },
-      }, { replaceQueued: true });
+      const task = await deps.store.enqueueForDelivery(context.id, reviewTaskFromCommand(context.payload, pull, { sender, focus: command.focus }), { replaceQueued: true });
       if (task) deps.poke();
       return;
     }
@@ -57,17 +54,14 @@ export function handleIssueComment(deps: CommentDeps) {
       await postComment(context.octokit, repo, issue.number, said, outgoing);
       return;
     }
-    const event = { octokit: context.octokit, repo, deliveryId: context.id, installationId, repository };
+    const event = { octokit: context.octokit, repo, deliveryId: context.id, installation: context.payload.installation, repository };
     if (issue.pull_request && (command.name === "fix" || (command.name === "task" && command.instruction))) {
-      const instruction = command.name === "fix" ? "Fix the review findings listed below." : command.instruction;
+      const instruction = command.name === "fix" ? FIX_FINDINGS_INSTRUCTION : command.instruction;
       await enqueueFollowUp(event, deps, { pullNumber: issue.number, instruction, sender, target: command.name === "fix" ? { fixFindings: true } : {} });
       return;
     }
     if (command.name === "task" && !issue.pull_request && command.instruction) {
-      const task = await deps.store.enqueueForDelivery(context.id, {
-        kind: "code", installationId, owner: repo.owner, repo: repo.repo, number: issue.number,
-        request: { trigger: "comment", issueTitle: issue.title, instruction: command.instruction, issueBody: issue.body ?? "", sender, cloneUrl: repository.clone_url, defaultBranch: repository.default_branch, htmlUrl: issue.html_url },
-      });
+      const task = await deps.store.enqueueForDelivery(context.id, codeTaskFromComment(context.payload, { instruction: command.instruction, sender }));
       if (task) deps.poke();
       else await postComment(context.octokit, repo, issue.number, "codex is already working on this issue; your request was not queued. Comment again when the current task has finished.");
       return;

@@ -4,6 +4,7 @@ import { REPO_CONFIG_PATH } from "../config/repo-config.js";
 import { postComment, reactToIssue } from "../github/comments.js";
 import { canWrite, getPermission, isBotAccount, writeAccessRequired } from "../github/permissions.js";
 import type { Store } from "../store/store.js";
+import { codeTaskFromLabel } from "../tasks/task-requests.js";
 
 export interface HandlerDeps {
   store: Store;
@@ -20,7 +21,7 @@ export interface HandlerDeps {
  */
 export function handleIssueLabeled(deps: HandlerDeps) {
   return async (context: Context<"issues.labeled">): Promise<void> => {
-    const { issue, label, sender, repository } = context.payload;
+    const { issue, label, sender } = context.payload;
     const log = context.log.child({ delivery: context.id, issue: issue.number });
     if (isBotAccount(sender)) return log.debug("ignored: sender is a bot");
     if (issue.pull_request) return log.debug("ignored: label on a pull request");
@@ -43,23 +44,7 @@ export function handleIssueLabeled(deps: HandlerDeps) {
       return;
     }
 
-    const task = await deps.store.enqueueForDelivery(context.id, {
-      kind: "code",
-      installationId: context.payload.installation?.id ?? 0,
-      owner: repo.owner,
-      repo: repo.repo,
-      number: issue.number,
-      request: {
-        trigger: "label",
-        issueTitle: issue.title,
-        instruction: issue.body ?? "",
-        issueBody: issue.body ?? "",
-        sender: { login: sender.login, id: sender.id },
-        cloneUrl: repository.clone_url,
-        defaultBranch: repository.default_branch,
-        htmlUrl: issue.html_url,
-      },
-    });
+    const task = await deps.store.enqueueForDelivery(context.id, codeTaskFromLabel(context.payload));
     if (!task) return log.info("ignored: a task for this issue is already queued or running");
     log.info({ task: task.id }, "task queued");
     deps.poke();

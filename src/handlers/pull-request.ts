@@ -1,5 +1,6 @@
 import type { Context } from "probot";
 import { compileBranchGlobs } from "../review/index.js";
+import { reviewTaskFromPull } from "../tasks/task-requests.js";
 import type { HandlerDeps } from "./issue-labeled.js";
 
 export const REVIEWED_ACTIONS = ["pull_request.opened", "pull_request.reopened", "pull_request.ready_for_review", "pull_request.synchronize"] as const;
@@ -10,7 +11,7 @@ export const REVIEWED_ACTIONS = ["pull_request.opened", "pull_request.reopened",
  */
 export function handlePullRequest(deps: HandlerDeps & { botLogin: () => Promise<string> }) {
   return async (context: Context<(typeof REVIEWED_ACTIONS)[number]>): Promise<void> => {
-    const { pull_request: pull, repository } = context.payload;
+    const { pull_request: pull } = context.payload;
     const log = context.log.child({ delivery: context.id, pull: pull.number });
     const repo = context.repo();
     const parsed = await deps.repoConfig.loadRecent(context.octokit, repo, pull.base.ref);
@@ -23,17 +24,7 @@ export function handlePullRequest(deps: HandlerDeps & { botLogin: () => Promise<
     if (!review.bot_prs && author === (await deps.botLogin())) return log.debug("no automatic review: the bot's own pull request");
     if (review.branches.length > 0 && !compileBranchGlobs(review.branches)(pull.base.ref)) return log.debug("no automatic review: base branch not selected");
 
-    const task = await deps.store.enqueueForDelivery(context.id, {
-      kind: "review",
-      installationId: context.payload.installation?.id ?? 0,
-      owner: repo.owner,
-      repo: repo.repo,
-      number: pull.number,
-      request: {
-        trigger: "pull_request", action: context.payload.action, headSha: pull.head.sha, baseRef: pull.base.ref,
-        cloneUrl: repository.clone_url, sender: { login: context.payload.sender.login, id: context.payload.sender.id },
-      },
-    }, { replaceQueued: true });
+    const task = await deps.store.enqueueForDelivery(context.id, reviewTaskFromPull(context.payload), { replaceQueued: true });
     if (task) {
       log.info({ task: task.id }, "review queued");
       deps.poke();

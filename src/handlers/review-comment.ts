@@ -38,7 +38,7 @@ export function handleReviewComment(deps: CommentDeps) {
     const rootId = comment.in_reply_to_id ?? comment.id;
     const root = rootId === comment.id ? comment : (await context.octokit.rest.pulls.getReviewComment({ ...repo, comment_id: rootId })).data;
     const rootAuthorCanWrite = root.user?.login === author || isBotAccount({ login: root.user?.login ?? "", type: root.user?.type ?? "User" }) || canWrite(await getPermission(context.octokit, repo, root.user?.login ?? ""));
-    await enqueueFollowUp({ octokit: context.octokit, repo, deliveryId: context.id, installationId: context.payload.installation?.id ?? 0, repository }, deps, {
+    await enqueueFollowUp({ octokit: context.octokit, repo, deliveryId: context.id, installation: context.payload.installation, repository }, deps, {
       pullNumber: pull.number,
       instruction: command.name === "fix" ? "Fix what this review comment points out." : command.instruction,
       sender: { login: author, id: user.id },

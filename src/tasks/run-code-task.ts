@@ -10,6 +10,7 @@ import { redactSecrets } from "./redact.js";
 import type { RunnerDeps } from "./runner-deps.js";
 import { StatusComment } from "./status-comment.js";
 import { taskOutgoingPolicy } from "./task-outgoing-policy.js";
+import { reviewAfterFix } from "./task-requests.js";
 import { runAgentPhase } from "./steps/agent-phase.js";
 import { gatherPullContext } from "./steps/pull-context.js";
 import { publishFollowUp } from "./steps/publish-follow-up.js";
@@ -146,10 +147,7 @@ export function createCodeTaskRunner(deps: RunnerDeps) {
         log.write(`published: follow-up ${sha} on ${pull.headRef}`);
         if (pull.fixFindings) {
           // A fix round is followed by a re-review of what it changed.
-          await deps.store.enqueue({
-            kind: "review", installationId: task.installationId, owner: task.owner, repo: task.repo, number: pull.number,
-            request: { trigger: "command", action: "synchronize", headSha: sha, baseRef: pull.baseRef, cloneUrl: task.request.cloneUrl, sender: task.request.sender, afterAutoFix: pull.autoFix === true },
-          }, { replaceQueued: true });
+          await deps.store.enqueue(reviewAfterFix(task, pull, sha), { replaceQueued: true });
         }
         return await finish(passed && !incomplete ? "succeeded" : "failed", `Pushed ${sha.slice(0, 7)} to #${pull.number}`, `${verdict}${incomplete ? ` · ${incomplete}` : ""}`);
       }

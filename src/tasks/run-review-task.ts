@@ -16,6 +16,7 @@ import { decideVerdict } from "./review-steps/review-verdict.js";
 import type { RunnerDeps } from "./runner-deps.js";
 import { describeOrigin, TaskLog } from "./task-log.js";
 import { taskOutgoingPolicy } from "./task-outgoing-policy.js";
+import { fixRoundAfterReview } from "./task-requests.js";
 import type { ReviewTask } from "./task-types.js";
 
 /** One pull request review, start to finish, in numbered steps: one GitHub review, one check run. */
@@ -110,14 +111,7 @@ export function createReviewTaskRunner(deps: RunnerDeps) {
         blocking: blocking.length, afterAutoFix: task.request.afterAutoFix === true,
       });
       if (step === "fix") {
-        await deps.store.enqueue({
-          kind: "code", installationId: task.installationId, owner: task.owner, repo: task.repo, number: task.number,
-          request: {
-            trigger: "comment", issueTitle: pull.title, instruction: "Fix the review findings listed below.", issueBody: pull.body ?? "", sender: task.request.sender,
-            cloneUrl: task.request.cloneUrl, defaultBranch: pull.base.repo.default_branch, htmlUrl: pull.html_url,
-            pull: { number: task.number, headRef: pull.head.ref, baseRef: pull.base.ref, fixFindings: true, autoFix: true },
-          },
-        }, { queueBehindRunning: true });
+        await deps.store.enqueue(fixRoundAfterReview(task, pull), { queueBehindRunning: true });
         log.write("review: queued an automatic fix round");
       } else if (step === "hand-over") {
         await postComment(octokit, repo, task.number, [

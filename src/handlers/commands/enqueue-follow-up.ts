@@ -1,5 +1,6 @@
 import { postComment } from "../../github/comments.js";
 import type { Octokit, RepoRef } from "../../github/types.js";
+import { followUpTask, type RepositoryEvent, type Sender } from "../../tasks/task-requests.js";
 import type { PullTarget } from "../../tasks/task-types.js";
 import type { HandlerDeps } from "../issue-labeled.js";
 
@@ -8,8 +9,8 @@ export interface CommentEvent {
   octokit: Octokit;
   repo: RepoRef;
   deliveryId: string;
-  installationId: number;
-  repository: { full_name: string; clone_url: string; default_branch: string };
+  installation: RepositoryEvent["installation"];
+  repository: RepositoryEvent["repository"] & { full_name: string };
 }
 
 /**
@@ -17,7 +18,7 @@ export interface CommentEvent {
  * pushed to with the installation token, so the requester is told why instead. Requests for the
  * same pull request run one at a time, in order: a new one waits behind the running one.
  */
-export async function enqueueFollowUp(event: CommentEvent, deps: HandlerDeps, input: { pullNumber: number; instruction: string; sender: { login: string; id: number }; target: Omit<PullTarget, "number" | "headRef" | "baseRef"> }): Promise<void> {
+export async function enqueueFollowUp(event: CommentEvent, deps: HandlerDeps, input: { pullNumber: number; instruction: string; sender: Sender; target: Omit<PullTarget, "number" | "headRef" | "baseRef"> }): Promise<void> {
   const { repo, repository, octokit } = event;
   const { data: pull } = await octokit.rest.pulls.get({ ...repo, pull_number: input.pullNumber });
   if (pull.head.repo?.full_name !== repository.full_name) {
@@ -26,13 +27,6 @@ export async function enqueueFollowUp(event: CommentEvent, deps: HandlerDeps, in
       { mentions: [input.sender.login] });
     return;
   }
-  const task = await deps.store.enqueueForDelivery(event.deliveryId, {
-    kind: "code", installationId: event.installationId, owner: repo.owner, repo: repo.repo, number: input.pullNumber,
-    request: {
-      trigger: "comment", issueTitle: pull.title, instruction: input.instruction, issueBody: pull.body ?? "", sender: input.sender,
-      cloneUrl: repository.clone_url, defaultBranch: repository.default_branch, htmlUrl: pull.html_url,
-      pull: { number: input.pullNumber, headRef: pull.head.ref, baseRef: pull.base.ref, ...input.target },
-    },
-  }, { queueBehindRunning: true });
+  const task = await deps.store.enqueueForDelivery(event.deliveryId, followUpTask(event, pull, input), { queueBehindRunning: true });
   if (task) deps.poke();
 }
