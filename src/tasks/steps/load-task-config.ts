@@ -1,0 +1,13 @@
+import { REPO_CONFIG_PATH, type RepoConfig } from "../../config/repo-config.js";
+import type { CodeTaskContext } from "./code-task-context.js";
+
+/** `.github/codex.yml` from the default branch, revalidated; an invalid one refuses the task, saying which keys are wrong. Null when refused. */
+export async function loadTaskConfig(ctx: CodeTaskContext): Promise<RepoConfig | null> {
+  const parsed = await ctx.deps.repoConfig.loadLatest(ctx.octokit, ctx.repo);
+  if (!parsed.ok) {
+    await ctx.finish("refused", `codex-bot did not start: \`${REPO_CONFIG_PATH}\` is invalid`, parsed.errors.map((e) => `- ${e}`).join("\n"));
+    return null;
+  }
+  for (const warning of parsed.warnings) ctx.log.write(`config: ${warning}`);
+  return parsed.config;
+}
