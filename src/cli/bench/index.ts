@@ -1,11 +1,13 @@
 // `npm run bench`: the issue's performance targets, measured on this machine in one run.
 // Lives under src/cli/ because the build (tsconfig.build.json) compiles only src/ into dist/.
 // Exits 1 when a target is missed, so CI can hold the line. Needs git and bubblewrap.
+// `BENCH_ONLY=intake npm run bench` runs one section (or a comma-separated list of them).
 import { mkdir, mkdtemp, rm, symlink } from "node:fs/promises";
-import { availableParallelism, tmpdir } from "node:os";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
 import { measureDependencySetup } from "./dependency-setup.js";
+import { intakeSection } from "./intake-section.js";
 import { createRepoWithFiles, generateHistory, type HistoryShape } from "./generate-history.js";
 import { ms, ratio, timeMs, type Verdict } from "./measure.js";
 import { measureOutputReading } from "./output-reading.js";
@@ -26,12 +28,36 @@ const DEPS_FILES = {
   ".gitignore": "node_modules/\n",
 };
 
+/** What BENCH_ONLY may name; all of them run by default. */
+const SECTIONS = ["sandbox", "workspace", "setup", "output", "intake"] as const;
+type Section = (typeof SECTIONS)[number];
+
+function selectedSections(env: NodeJS.ProcessEnv): Set<Section> {
+  const named = (env.BENCH_ONLY ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  const unknown = named.filter((s) => !(SECTIONS as readonly string[]).includes(s));
+  if (unknown.length > 0) throw new Error(`BENCH_ONLY names no section ${unknown.join(", ")}; the sections are ${SECTIONS.join(", ")}`);
+  return new Set(named.length > 0 ? (named as Section[]) : SECTIONS);
+}
+
 async function main(): Promise<void> {
+  const only = selectedSections(process.env);
+  const verdicts: Verdict[] = [];
+  const git = (await execa("git", ["--version"])).stdout;
+  console.log(`codex-bot bench · node ${process.version} · ${availableParallelism()} CPUs · ${git} · load average ${loadavg().map((l) => l.toFixed(2)).join(" ")}\n`);
+  if (only.has("sandbox")) verdicts.push(await sandboxSection());
+  if (only.has("workspace") || only.has("setup")) verdicts.push(...(await gitSections(only)));
+  if (only.has("output")) await outputSection();
+  if (only.has("intake")) verdicts.push(...(await intakeSection()));
+  console.log("\nsummary");
+  for (const v of verdicts) console.log(`  ${v.pass ? "PASS" : "FAIL"}  ${v.name}: ${v.detail}`);
+  if (verdicts.some((v) => !v.pass)) process.exitCode = 1;
+}
+
+/** The sections that clone over HTTP, from generated repositories served for them. */
+async function gitSections(only: Set<Section>): Promise<Verdict[]> {
   const root = await mkdtemp(join(tmpdir(), "codex-bench-"));
   const served = join(root, "served");
   const verdicts: Verdict[] = [];
-  const git = (await execa("git", ["--version"])).stdout;
-  console.log(`codex-bot bench · node ${process.version} · ${availableParallelism()} CPUs · ${git}\n`);
   try {
     const generated = await timeMs(async () => {
       await generateHistory(join(served, "bench", "history.git"), HISTORY);
@@ -40,26 +66,24 @@ async function main(): Promise<void> {
     console.log(`fixtures: ${HISTORY.commits} commits over ${HISTORY.files} files, generated and packed in ${ms(generated)}\n`);
     const server = await serveGitHttp(served);
     try {
-      verdicts.push(await sandboxSection());
-      verdicts.push(await workspaceSection(`${server.url}/bench/history.git`, join(root, "ws"), "main", WORKSPACE_RUNS, `the generated ${HISTORY.commits}-commit repository`));
-      // A real project's history, when one is at hand: `BENCH_REPO=/path/to/repo.git npm run bench`.
-      const external = process.env.BENCH_REPO;
-      if (external) {
-        await mkdir(join(served, "external"), { recursive: true });
-        await symlink(external, join(served, "external", "repo.git"));
-        verdicts.push(await workspaceSection(`${server.url}/external/repo.git`, join(root, "ws-external"), process.env.BENCH_REPO_BRANCH ?? "master", { cold: 1, warm: 3 }, external));
+      if (only.has("workspace")) {
+        verdicts.push(await workspaceSection(`${server.url}/bench/history.git`, join(root, "ws"), "main", WORKSPACE_RUNS, `the generated ${HISTORY.commits}-commit repository`));
+        // A real project's history, when one is at hand: `BENCH_REPO=/path/to/repo.git npm run bench`.
+        const external = process.env.BENCH_REPO;
+        if (external) {
+          await mkdir(join(served, "external"), { recursive: true });
+          await symlink(external, join(served, "external", "repo.git"));
+          verdicts.push(await workspaceSection(`${server.url}/external/repo.git`, join(root, "ws-external"), process.env.BENCH_REPO_BRANCH ?? "master", { cold: 1, warm: 3 }, external));
+        }
       }
-      await setupSection(`${server.url}/bench/deps.git`, join(root, "deps"));
-      await outputSection();
+      if (only.has("setup")) await setupSection(`${server.url}/bench/deps.git`, join(root, "deps"));
     } finally {
       await server.close();
     }
   } finally {
     await rm(root, { recursive: true, force: true });
   }
-  console.log("\nsummary");
-  for (const v of verdicts) console.log(`  ${v.pass ? "PASS" : "FAIL"}  ${v.name}: ${v.detail}`);
-  if (verdicts.some((v) => !v.pass)) process.exitCode = 1;
+  return verdicts;
 }
 
 async function sandboxSection(): Promise<Verdict> {

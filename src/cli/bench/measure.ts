@@ -19,6 +19,12 @@ export function median(samples: number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
+/** The nearest-rank percentile (`p` from 0 to 100): the smallest sample at least p% of them do not exceed. */
+export function percentile(samples: number[], p: number): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
 export const ms = (value: number) => `${value.toFixed(1)} ms`;
 export const ratio = (value: number) => `${value.toFixed(2)}x`;
 
