@@ -70,7 +70,7 @@ export function codexBot(config: ServerConfig) {
       store, dispatch: createEventDispatch(app, routes), retryWindowMs: config.CODEX_INTAKE_RETRY_MINUTES * 60_000, log: app.log,
       onGiveUp: tellRequesterOfOutage(app, { label: config.CODEX_LABEL, mention: config.CODEX_MENTION.replace(/^@/, "") }),
     });
-    app.onAny(createDeliveryRecorder(store, app.log, () => dispatcher.poke()) as never);
+    app.onAny(createDeliveryRecorder(store, app.log, () => dispatcher.recorded()) as never);
     await dispatcher.start();
     // Deliveries GitHub could not make (the bot was down) are asked for again; the first sweep
     // reads the inbox's newest delivery now, before this process takes any.

@@ -10,6 +10,14 @@ import { classifyFailure } from "./classify-failure.js";
 export const DISPATCH_LEASE_MS = 30 * 60_000;
 /** Deliveries dispatched at once (each a few API calls); one target's stay one at a time. */
 const DISPATCH_CONCURRENCY = 4;
+/**
+ * After a delivery is recorded, the dispatcher waits this long for the next one before it
+ * claims: answering GitHub comes first, and every claim is a commit on the event loop that the
+ * answers to a burst would otherwise queue behind. A steady stream still dispatches every
+ * INTAKE_QUIET_MAX_MS.
+ */
+const INTAKE_QUIET_MS = 50;
+const INTAKE_QUIET_MAX_MS = 1_000;
 /** A safety net for a missed wake-up; deferred deliveries are woken by their own timer. */
 const POLL_MS = 5_000;
 /** Finished deliveries are kept this long: the redelivery sweep compares against 3 days of GitHub's log. */
@@ -41,6 +49,8 @@ export class InboxDispatcher {
   #poll: NodeJS.Timeout | undefined;
   #wake: NodeJS.Timeout | undefined;
   #stopped = true;
+  #quiet: NodeJS.Timeout | undefined;
+  #quietSince: number | undefined;
 
   constructor(options: DispatcherOptions) {
     this.#o = { now: Date.now, ...options };
@@ -56,7 +66,22 @@ export class InboxDispatcher {
     this.poke();
   }
 
-  /** Dispatches what is due, up to the concurrency; cheap to call after every recorded delivery. */
+  /** A delivery was just recorded: dispatch once deliveries stop arriving (see INTAKE_QUIET_MS). */
+  recorded(): void {
+    if (this.#stopped) return;
+    const now = Date.now();
+    this.#quietSince ??= now;
+    if (this.#quiet) clearTimeout(this.#quiet);
+    const wait = Math.max(0, Math.min(INTAKE_QUIET_MS, this.#quietSince + INTAKE_QUIET_MAX_MS - now));
+    this.#quiet = setTimeout(() => {
+      this.#quiet = undefined;
+      this.#quietSince = undefined;
+      this.poke();
+    }, wait);
+    this.#quiet.unref();
+  }
+
+  /** Dispatches what is due, up to the concurrency. */
   poke(): void {
     if (this.#stopped) return;
     if (this.#filling) {
@@ -127,6 +152,7 @@ export class InboxDispatcher {
     this.#stopped = true;
     if (this.#poll) clearInterval(this.#poll);
     if (this.#wake) clearTimeout(this.#wake);
+    if (this.#quiet) clearTimeout(this.#quiet);
     await this.#filling;
     await Promise.allSettled([...this.#running]);
   }

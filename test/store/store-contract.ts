@@ -137,6 +137,12 @@ export function describeStoreContract(name: string, factory: () => StoreFactory)
         expect(await store.claimDelivery(1_000, 60_000)).toMatchObject({ id: d.id, payload: d.payload, attempts: 1, status: "processing" });
       });
 
+      test("deliveries recorded at the same moment are each recorded once, duplicates refused", async () => {
+        const [a, b] = [delivery("o/r#1", 1_000), delivery("o/r#2", 1_000)];
+        expect(await Promise.all([store.recordDelivery(a), store.recordDelivery(b), store.recordDelivery(a)])).toEqual([true, true, false]);
+        expect((await store.inboxBacklog()).pending).toBe(2);
+      });
+
       test("per target, deliveries are dispatched one at a time in the order received; other targets go alongside", async () => {
         const a1 = delivery("o/r#1", 1_000);
         const a2 = delivery("o/r#1", 2_000);

@@ -48,12 +48,33 @@ export class SqliteStore implements Store {
 
   // The inbox.
 
-  async recordDelivery(d: NewDelivery): Promise<boolean> {
-    return this.#run(
-      `INSERT INTO inbox (id, event, action, installation_id, repository, target, payload, received_at, next_attempt_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
-      d.id, d.event, d.action, d.installationId, d.repository, d.target, JSON.stringify(d.payload), d.receivedAt, d.receivedAt,
-    ) === 1;
+  /**
+   * Group commit: deliveries that arrive in the same turn of the event loop are written in one
+   * transaction, one flush to disk for all of them, and each is answered once that commit is
+   * durable. node:sqlite blocks the event loop on every commit, so under a burst one commit per
+   * delivery would keep the webhook answers waiting on the disk.
+   */
+  recordDelivery(d: NewDelivery): Promise<boolean> {
+    return new Promise((resolve, reject) => {
+      this.#toRecord.push({ delivery: d, resolve, reject });
+      if (this.#toRecord.length === 1) setImmediate(() => this.#recordBatch());
+    });
+  }
+
+  readonly #toRecord: { delivery: NewDelivery; resolve: (fresh: boolean) => void; reject: (error: unknown) => void }[] = [];
+
+  #recordBatch(): void {
+    const batch = this.#toRecord.splice(0);
+    try {
+      const fresh = this.#transaction(() => batch.map(({ delivery: d }) => this.#run(
+        `INSERT INTO inbox (id, event, action, installation_id, repository, target, payload, received_at, next_attempt_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+        d.id, d.event, d.action, d.installationId, d.repository, d.target, JSON.stringify(d.payload), d.receivedAt, d.receivedAt,
+      ) === 1));
+      batch.forEach((entry, i) => entry.resolve(fresh[i]!));
+    } catch (error) {
+      for (const entry of batch) entry.reject(error);
+    }
   }
 
   async hasDelivery(id: string): Promise<boolean> {
