@@ -1,7 +1,7 @@
 // A request survives GitHub's bad minutes and the bot's own absence: the webhook path only
 // records the delivery, a dispatcher does the work afterwards and retries, and deliveries GitHub
 // could not make are asked for again. Each test runs `npm start` against the fake GitHub.
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startFakeGitHub, type FakeGitHub } from "../fakes/fake-github.js";
@@ -61,6 +61,10 @@ describe("never lose a request (real server process)", () => {
     expect(reply.status).toBe(200);
     await until("the bot to meet the outage", () => (fake.outageAnswered() >= 2 ? true : undefined));
     expect(findPull(fake, "widgets", 8)).toBeUndefined();
+    // The health page shows the waiting delivery.
+    const during = (await (await fetch(`${running.url}/codex/health`)).json()) as { inbox: { pending: number; oldestPendingAgeSeconds: number | null } };
+    expect(during.inbox.pending).toBe(1);
+    expect(during.inbox.oldestPendingAgeSeconds).toEqual(expect.any(Number));
     fake.endOutage();
 
     await until("the pull request", () => findPull(fake, "widgets", 8));
@@ -68,6 +72,12 @@ describe("never lose a request (real server process)", () => {
     expect(pullPosts()).toHaveLength(1);
     expect(eyes()).toHaveLength(1);
     expect(fake.comments(OWNER, "widgets", ISSUE.number).filter((c) => c.user === "codex-bot[bot]")).toHaveLength(1);
+    // The task log starts with the delivery that queued it.
+    const logs = await readdir(join(dataDir, "logs"));
+    expect(logs).toHaveLength(1);
+    expect(await readFile(join(dataDir, "logs", logs[0]!), "utf8")).toMatch(/task: queued by webhook delivery [0-9a-f-]{36}, received \d{4}-\d\d-\d\dT[\d:.]+Z; attempt 1/);
+    const after = (await (await fetch(`${running.url}/codex/health`)).json()) as { inbox: { pending: number; oldestPendingAgeSeconds: number | null } };
+    expect(after.inbox).toEqual({ pending: 0, oldestPendingAgeSeconds: null });
   }, 240_000);
 
   test("the bot is down when the issue is labeled: at start it finds the failed delivery, asks for it again, and opens exactly one PR", async () => {
