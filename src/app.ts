@@ -2,6 +2,7 @@ import { join } from "node:path";
 import type { ApplicationFunctionOptions, Probot } from "probot";
 import { createModelClient } from "./agent/model-client.js";
 import { RepoConfigCache } from "./config/repo-config-cache.js";
+import { serverSandboxLimits } from "./config/sandbox-limits.js";
 import type { ServerConfig } from "./config/server-config.js";
 import { createScopedOctokit } from "./github/scoped-installation.js";
 import type { Octokit, RepoRef } from "./github/types.js";
@@ -77,7 +78,7 @@ export function codexBot(config: ServerConfig) {
     const sweep = config.CODEX_REDELIVERY_SWEEP_MINUTES > 0
       ? startRedeliverySweep({ appOctokit, ledger: store, log: app.log, intervalMs: config.CODEX_REDELIVERY_SWEEP_MINUTES * 60_000 })
       : undefined;
-    addHandler(createRoutes(config.CODEX_DATA_DIR, store, () => health));
+    addHandler(createRoutes(config.CODEX_DATA_DIR, store, () => health, serverSandboxLimits(config)));
 
     const cleanupOctokit = async (installationId: number, repo: RepoRef) => createScopedOctokit(await appOctokit(), { installationId, repo }, BRANCH_CLEANUP_PERMISSIONS);
     const janitor = setInterval(() => void sweepAbandonedBranches(repoConfig, store, cleanupOctokit, app.log), JANITOR_INTERVAL_MS);

@@ -36,6 +36,14 @@ const reviewSchema = z
 
 export type ReviewConfig = z.infer<typeof reviewSchema>;
 
+/** Only lowers the operator's CODEX_SANDBOX_* limits: a higher value is clamped, with a warning (sandbox-limits.ts). */
+const limit = z.number().int("must be a whole number").positive("must be above 0");
+const limitsSchema = z
+  .object({ memory_mb: limit.optional(), processes: limit.optional(), disk_mb: limit.optional(), tmp_mb: limit.optional() })
+  .strict();
+
+export type RepoLimits = z.infer<typeof limitsSchema>;
+
 const repoConfigShape = {
   label: z.string().min(1).optional(),
   setup: commandList.optional(),
@@ -55,6 +63,7 @@ const repoConfigShape = {
   allow_bots: z.array(z.string()).default([]),
   abandoned_branch_days: z.number().int().min(0).max(365).default(14),
   review: reviewSchema.default(reviewSchema.parse({})),
+  limits: limitsSchema.optional(),
 };
 
 const repoConfigSchema = z.object(repoConfigShape).strip();

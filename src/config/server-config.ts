@@ -6,6 +6,11 @@ import { z } from "zod";
  * here too so that every problem is reported together, before the server listens.
  */
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+/** A sandbox limit: a whole number of `unit` above 0, capped so that its value in bytes stays exact. */
+const sandboxLimit = (fallback: number, unit: string) => {
+  const message = `must be a whole number of ${unit} above 0, e.g. ${fallback}`;
+  return z.coerce.number({ error: message }).int(message).positive(message).max(2 ** 32, `must be at most ${2 ** 32} ${unit}`).default(fallback);
+};
 
 const serverConfigSchema = z
   .object({
@@ -29,6 +34,11 @@ const serverConfigSchema = z
     CODEX_INTAKE_RETRY_MINUTES: positiveInt(60),
     // How often to ask GitHub for the deliveries it gave up on; 0 turns the sweep off.
     CODEX_REDELIVERY_SWEEP_MINUTES: z.coerce.number().int().min(0, "must be 0 (off) or a number of minutes").default(5),
+    // The ceiling for every sandbox; a repository's `limits:` may only lower them (config/sandbox-limits.ts).
+    CODEX_SANDBOX_MEMORY_MB: sandboxLimit(8192, "MB"),
+    CODEX_SANDBOX_PROCESSES: sandboxLimit(512, "processes"),
+    CODEX_SANDBOX_DISK_MB: sandboxLimit(20480, "MB"),
+    CODEX_SANDBOX_TMP_MB: sandboxLimit(1024, "MB"),
     PORT: positiveInt(3000),
     GHE_HOST: z.string().regex(/^[\w.-]+(:\d+)?$/, "must be a host name such as github.example.com, without a scheme").optional(),
     GHE_PROTOCOL: z.enum(["http", "https"]).default("https"),

@@ -5,7 +5,9 @@ const MIB = 1024 * 1024;
 const GIB = 1024 * MIB;
 
 /**
- * Defaults for one command. What holds where (measured on Linux 6.x, cgroup v1, bot as root):
+ * Defaults for one command. Tasks set memory, processes, workspace and tmpfs from the operator's
+ * CODEX_SANDBOX_* settings, lowered by the repository's `limits:` (tasks/task-sandbox-limits.ts).
+ * What holds where (measured on Linux 6.x, cgroup v1, bot as root):
  * - maxProcesses: `ulimit -u` does NOT bind when bwrap runs as host root, because the kernel
  *   exempts the initial root user from RLIMIT_NPROC whatever namespace it is in; the pids
  *   cgroup is what holds there. With `hostUser`, `ulimit -u` holds too (but counts every

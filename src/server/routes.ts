@@ -1,5 +1,6 @@
 import { createReadStream, existsSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { SandboxLimitSettings } from "../config/sandbox-limits.js";
 import type { Store } from "../store/store.js";
 import { taskLogPath } from "../tasks/task-log.js";
 import type { SandboxHealth } from "../tasks/runner-deps.js";
@@ -10,8 +11,9 @@ const LOG_PATH = /^\/codex\/logs\/([0-9a-f]{32})$/;
  * Extra HTTP routes beside Probot's webhook endpoint. Returns true when it answered.
  * A task log is reachable only through its unguessable id, which appears in the status
  * comment and the PR; it holds no secrets (they are redacted as the log is written).
+ * The health page shows the operator's sandbox limits: the most any repository's sandbox gets.
  */
-export function createRoutes(dataDir: string, store: Store, health: () => SandboxHealth) {
+export function createRoutes(dataDir: string, store: Store, health: () => SandboxHealth, sandboxLimits: SandboxLimitSettings) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
     const path = (req.url ?? "").split("?")[0] ?? "";
     if (req.method !== "GET") return false;
@@ -20,7 +22,7 @@ export function createRoutes(dataDir: string, store: Store, health: () => Sandbo
       res.writeHead(sandbox.ok ? 200 : 503, { "content-type": "application/json" });
       const backlog = await store.inboxBacklog();
       const inbox = { pending: backlog.pending, oldestPendingAgeSeconds: backlog.oldestReceivedAt === null ? null : Math.round((Date.now() - backlog.oldestReceivedAt) / 1000) };
-      res.end(JSON.stringify({ sandbox, inbox, queued: await store.countByStatus("queued"), running: await store.countByStatus("running") }));
+      res.end(JSON.stringify({ sandbox, sandboxLimits, inbox, queued: await store.countByStatus("queued"), running: await store.countByStatus("running") }));
       return true;
     }
     const match = LOG_PATH.exec(path);

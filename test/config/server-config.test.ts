@@ -31,6 +31,29 @@ describe("server config from the environment", () => {
     expect(() => readServerConfig({ CODEX_REDELIVERY_SWEEP_MINUTES: "2.5" })).toThrow(/CODEX_REDELIVERY_SWEEP_MINUTES/);
   });
 
+  test("the sandbox limits default to 8 GiB of memory, 512 processes, 20 GiB of workspace and 1 GiB of /tmp", () => {
+    expect(readServerConfig({})).toMatchObject({ CODEX_SANDBOX_MEMORY_MB: 8192, CODEX_SANDBOX_PROCESSES: 512, CODEX_SANDBOX_DISK_MB: 20480, CODEX_SANDBOX_TMP_MB: 1024 });
+    expect(readServerConfig({ CODEX_SANDBOX_MEMORY_MB: "2048", CODEX_SANDBOX_PROCESSES: "64" })).toMatchObject({ CODEX_SANDBOX_MEMORY_MB: 2048, CODEX_SANDBOX_PROCESSES: 64 });
+  });
+
+  test("invalid sandbox limits are reported together, each saying what it must be", () => {
+    let error: unknown;
+    try {
+      readServerConfig({ CODEX_SANDBOX_MEMORY_MB: "8G", CODEX_SANDBOX_PROCESSES: "0", CODEX_SANDBOX_DISK_MB: "1.5", CODEX_SANDBOX_TMP_MB: "-1", CODEX_CONCURRENCY: "0" });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems;
+    expect(problems).toEqual(expect.arrayContaining([
+      "CODEX_SANDBOX_MEMORY_MB must be a whole number of MB above 0, e.g. 8192",
+      "CODEX_SANDBOX_PROCESSES must be a whole number of processes above 0, e.g. 512",
+      "CODEX_SANDBOX_DISK_MB must be a whole number of MB above 0, e.g. 20480",
+      "CODEX_SANDBOX_TMP_MB must be a whole number of MB above 0, e.g. 1024",
+    ]));
+    expect(problems.join("\n")).toContain("CODEX_CONCURRENCY");
+  });
+
   test("without APP_ID nothing is required (Probot shows its setup page)", () => {
     expect(readServerConfig({}).APP_ID).toBeUndefined();
   });

@@ -1,5 +1,7 @@
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
+import { createSandbox } from "../../src/sandbox/index.js";
+import type { SandboxOptions } from "../../src/sandbox/types.js";
 import { taskLogPath } from "../../src/tasks/task-log.js";
 import { startFakeGitHub, type FakeGitHub } from "../fakes/fake-github.js";
 import { startScriptedModel, type ScriptStep, type ScriptedModel } from "../fakes/fake-openai.js";
@@ -128,6 +130,24 @@ describe("code task runner (real git, real bubblewrap, fake GitHub and model)", 
     expect(seen).toContain(".setup-ok");
     expect(seen).not.toContain("npm_setup_secret_value");
     expect(seen).not.toContain("NPM_TOKEN=");
+  });
+
+  test("the repository's `limits:` reach the setup and agent sandboxes; one above the server's is clamped, saying so in the task log", async () => {
+    await setUp([{ text: "Nothing to change." }], { ...FILES, ".github/codex.yml": "setup: []\nlimits: { processes: 32, memory_mb: 99999 }\n" });
+    await harness.close();
+    const created: SandboxOptions[] = [];
+    harness = await createRunnerHarness(fake, model, {
+      createSandbox: (options) => {
+        created.push(options);
+        return createSandbox(options);
+      },
+    });
+    const task = await harness.enqueue("o", "calc", cloneUrl, { number: 1, title: "add() subtracts", body: "Fix add." });
+    await harness.run(task);
+    expect(created.map((o) => o.network)).toEqual([true, false]);
+    for (const options of created) expect(options.limits).toMatchObject({ maxProcesses: 32, maxMemoryBytes: 8192 * 1024 * 1024 });
+    const taskLog = await readFile(taskLogPath(harness.dataDir, task.logId), "utf8");
+    expect(taskLog).toContain("config: `limits.memory_mb: 99999` is above this server's CODEX_SANDBOX_MEMORY_MB (8192); using 8192");
   });
 
   test("a setup secret the operator did not provide refuses the task and says which variable to set", async () => {

@@ -2,6 +2,7 @@ import type { AgentOutcome } from "../../agent/agent-loop.js";
 import type { RepoConfig } from "../../config/repo-config.js";
 import type { Sandbox } from "../../sandbox/types.js";
 import type { Checkout } from "../clone-task-workspace.js";
+import { taskSandboxLimits } from "../task-sandbox-limits.js";
 import { runAgentPhase } from "./agent-phase.js";
 import type { CodeTaskContext } from "./code-task-context.js";
 import type { AgentBrief } from "./prepare-prompt.js";
@@ -17,7 +18,7 @@ export interface AgentResult {
 export async function runTaskAgent(ctx: CodeTaskContext, checkout: Checkout, config: RepoConfig, brief: AgentBrief): Promise<AgentResult> {
   const { deps } = ctx;
   const ws = checkout.workspace;
-  const sandbox = deps.createSandbox({ workspace: ws.workTree, network: false, readOnly: [{ host: ws.gitDir, sandbox: "/workspace/.git" }] });
+  const sandbox = deps.createSandbox({ workspace: ws.workTree, network: false, readOnly: [{ host: ws.gitDir, sandbox: "/workspace/.git" }], limits: taskSandboxLimits(deps.config, config) });
   const model = deps.createModel(config.model ?? deps.config.CODEX_MODEL);
   const outcome = await runAgentPhase({
     sandbox, files: brief.files, model, prompt: brief.prompt, log: ctx.log,

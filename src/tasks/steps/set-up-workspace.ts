@@ -3,6 +3,7 @@ import { REPO_CONFIG_PATH, type RepoConfig } from "../../config/repo-config.js";
 import { detectSetupCommands } from "../../workspace/detect-commands.js";
 import type { Checkout } from "../clone-task-workspace.js";
 import { tail } from "../pull-request-body.js";
+import { taskSandboxLimits } from "../task-sandbox-limits.js";
 import type { CodeTaskContext } from "./code-task-context.js";
 import { runSetupPhase } from "./setup-phase.js";
 
@@ -18,7 +19,7 @@ export async function setUpWorkspace(ctx: CodeTaskContext, checkout: Checkout, c
   const secrets = await collectSetupSecrets(ctx, config);
   if (!secrets) return false;
   const setup = await runSetupPhase({
-    sandbox: deps.createSandbox({ workspace: ws.workTree, network: true, secrets }), workspace: ws, commands,
+    sandbox: deps.createSandbox({ workspace: ws.workTree, network: true, secrets, limits: taskSandboxLimits(deps.config, config) }), workspace: ws, commands,
     timeoutMs: deps.config.CODEX_SETUP_TIMEOUT_MINUTES * 60_000, log: ctx.log,
     cache: { rootDir: join(deps.config.CODEX_DATA_DIR, "cache", "deps"), repo: ws.repo, store: branch === task.request.defaultBranch },
   });
