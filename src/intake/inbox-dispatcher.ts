@@ -4,10 +4,11 @@ import { backoffMs } from "./backoff.js";
 import { classifyFailure } from "./classify-failure.js";
 
 /**
- * A dispatch longer than this is taken for a dead process's, and the delivery is claimed again.
- * Long, because Octokit's own retries can hold a request through a GitHub outage for minutes.
+ * A dispatch whose lease runs out is taken for a dead process's, and the delivery is claimed
+ * again. A live dispatch renews its lease every DISPATCH_LEASE_MS / 3 (Octokit's own retries
+ * can hold a request through a GitHub outage for minutes), so only a dead one's runs out.
  */
-export const DISPATCH_LEASE_MS = 30 * 60_000;
+export const DISPATCH_LEASE_MS = 5 * 60_000;
 /** Deliveries dispatched at once (each a few API calls); one target's stay one at a time. */
 const DISPATCH_CONCURRENCY = 4;
 /**
@@ -33,6 +34,8 @@ export interface DispatcherOptions {
   onGiveUp: (delivery: InboxDelivery, reason: string) => Promise<void>;
   log: Logger;
   now?: () => number;
+  /** DISPATCH_LEASE_MS unless a test needs a shorter one. */
+  leaseMs?: number;
 }
 
 /**
@@ -41,7 +44,7 @@ export interface DispatcherOptions {
  * log line. What a crash interrupts stays in the inbox and is dispatched again after the restart.
  */
 export class InboxDispatcher {
-  readonly #o: Required<Pick<DispatcherOptions, "now">> & DispatcherOptions;
+  readonly #o: Required<Pick<DispatcherOptions, "now" | "leaseMs">> & DispatcherOptions;
   readonly #running = new Set<Promise<void>>();
   readonly #inFlight = new Set<string>();
   #filling: Promise<void> | undefined;
@@ -53,7 +56,7 @@ export class InboxDispatcher {
   #quietSince: number | undefined;
 
   constructor(options: DispatcherOptions) {
-    this.#o = { now: Date.now, ...options };
+    this.#o = { now: Date.now, leaseMs: DISPATCH_LEASE_MS, ...options };
   }
 
   async start(): Promise<void> {
@@ -101,7 +104,7 @@ export class InboxDispatcher {
 
   async #fill(): Promise<void> {
     while (!this.#stopped && this.#running.size < DISPATCH_CONCURRENCY) {
-      const delivery = await this.#o.store.claimDelivery(this.#o.now(), DISPATCH_LEASE_MS);
+      const delivery = await this.#o.store.claimDelivery(this.#o.now(), this.#o.leaseMs);
       if (!delivery) return;
       // Its lease ran out while this process is still dispatching it: that dispatch finishes it.
       if (this.#inFlight.has(delivery.id)) continue;
@@ -118,6 +121,10 @@ export class InboxDispatcher {
   async #dispatchOne(delivery: InboxDelivery): Promise<void> {
     const { store, log } = this.#o;
     const dlog = log.child({ delivery: delivery.id, event: delivery.action ? `${delivery.event}.${delivery.action}` : delivery.event, target: delivery.target });
+    const heartbeat = setInterval(() => {
+      void store.renewDelivery(delivery.id, this.#o.now() + this.#o.leaseMs).catch((err: unknown) => dlog.warn({ err }, "inbox: could not renew the lease"));
+    }, this.#o.leaseMs / 3);
+    heartbeat.unref();
     try {
       await this.#o.dispatch(delivery);
       await store.finishDelivery(delivery.id, "done");
@@ -135,6 +142,8 @@ export class InboxDispatcher {
       }
       dlog.warn({ attempts: delivery.attempts, retryInMs: next - this.#o.now() }, `inbox: will retry: ${failure.reason}`);
       await store.deferDelivery(delivery.id, next, failure.reason);
+    } finally {
+      clearInterval(heartbeat);
     }
   }
 

@@ -86,6 +86,11 @@ export interface Store {
    * died) makes the delivery claimable again.
    */
   claimDelivery(now: number, leaseMs: number): Promise<InboxDelivery | null>;
+  /**
+   * Extends the lease of a delivery still being dispatched (a heartbeat), so that only a dead
+   * process's lease runs out; false when the delivery is no longer this claim's to extend.
+   */
+  renewDelivery(id: string, leaseUntil: number): Promise<boolean>;
   /** The dispatcher is done with it: handled (`done`) or given up on (`dropped`, with why). */
   finishDelivery(id: string, status: "done" | "dropped", note?: string): Promise<void>;
   /** A transient failure: back to pending, due again at `nextAttemptAt`. */

@@ -117,4 +117,35 @@ describe("InboxDispatcher (real SQLite, scripted handler outcomes)", () => {
     await run.until(() => run.seen.length === 1);
     expect(run.seen).toEqual(["interrupted#2"]);
   });
+
+  test("a long dispatch renews its lease, so no other process can claim the delivery meanwhile", async () => {
+    const real = new SqliteStore(":memory:");
+    const renewals: number[] = [];
+    let renewed!: () => void;
+    const twice = new Promise<void>((resolve) => (renewed = resolve));
+    // The real store, observed: the dispatcher's heartbeat is what is under test.
+    const renewDelivery = async (id: string, until: number) => {
+      renewals.push(until);
+      if (renewals.length === 2) renewed();
+      return real.renewDelivery(id, until);
+    };
+    const observed = new Proxy(real, {
+      get: (target, key) => (key === "renewDelivery" ? renewDelivery : (Reflect.get(target, key) as (...args: unknown[]) => unknown).bind(target)),
+    });
+    await real.recordDelivery(delivery("long", "o/r#1", Date.now()));
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const long = new InboxDispatcher({
+      store: observed, log: pino({ level: "silent" }), retryWindowMs: 60_000, leaseMs: 300,
+      dispatch: () => held, onGiveUp: async () => undefined,
+    });
+    await long.start();
+    await twice;
+    // Past the first lease, but not the renewed one: another process finds nothing to claim.
+    expect(await real.claimDelivery(renewals[1]! - 1, 300)).toBeNull();
+    release();
+    await long.stop();
+    expect(await real.inboxBacklog()).toEqual({ pending: 0, oldestReceivedAt: null });
+    await real.close();
+  });
 });

@@ -180,6 +180,17 @@ export function describeStoreContract(name: string, factory: () => StoreFactory)
         expect((await store.claimDelivery(6_001, 5_000))!.attempts).toBe(3);
       });
 
+      test("a renewed lease keeps a long dispatch its own; a finished delivery cannot be renewed", async () => {
+        const d = delivery("o/r#1", 1_000);
+        await store.recordDelivery(d);
+        await store.claimDelivery(1_000, 5_000);
+        expect(await store.renewDelivery(d.id, 20_000)).toBe(true);
+        expect(await store.claimDelivery(10_000, 5_000)).toBeNull();
+        expect((await store.claimDelivery(20_000, 5_000))!.attempts).toBe(2);
+        await store.finishDelivery(d.id, "done");
+        expect(await store.renewDelivery(d.id, 90_000)).toBe(false);
+      });
+
       test("the backlog counts what is not finished, and knows the oldest", async () => {
         expect(await store.inboxBacklog()).toEqual({ pending: 0, oldestReceivedAt: null });
         const [a, b, c] = [delivery("o/r#1", 1_000), delivery("o/r#2", 2_000), delivery("o/r#3", 3_000)];

@@ -98,6 +98,10 @@ export class SqliteStore implements Store {
     return row ? toDelivery(row) : null;
   }
 
+  async renewDelivery(id: string, leaseUntil: number): Promise<boolean> {
+    return this.#run("UPDATE inbox SET lease_until = ? WHERE id = ? AND status = 'processing'", leaseUntil, id) === 1;
+  }
+
   async finishDelivery(id: string, status: "done" | "dropped", note?: string): Promise<void> {
     this.#run("UPDATE inbox SET status = ?, lease_until = NULL, finished_at = ?, last_error = coalesce(?, last_error) WHERE id = ?", status, Date.now(), note ?? null, id);
   }
