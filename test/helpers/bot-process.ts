@@ -1,21 +1,7 @@
 import { execa, type ResultPromise } from "execa";
-import { generateKeyPairSync } from "node:crypto";
-import { createServer } from "node:net";
 
-/** A free loopback port for the bot to listen on. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
-}
-
-export function generatePrivateKey(): string {
-  return generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs1", format: "pem" }).toString();
-}
+// One implementation of each, shared with the benchmarks that start the bot the same way.
+export { freePort, generateAppKey as generatePrivateKey } from "../../src/cli/bench/bench-process.js";
 
 export interface BotProcess {
   url: string;
