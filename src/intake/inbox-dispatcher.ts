@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import { QueueDrain } from "../store/queue-drain.js";
 import type { InboxDelivery, Store } from "../store/store.js";
 import { backoffMs } from "./backoff.js";
 import { classifyFailure } from "./classify-failure.js";
@@ -45,10 +46,8 @@ export interface DispatcherOptions {
  */
 export class InboxDispatcher {
   readonly #o: Required<Pick<DispatcherOptions, "now" | "leaseMs">> & DispatcherOptions;
-  readonly #running = new Set<Promise<void>>();
+  readonly #drain: QueueDrain<InboxDelivery>;
   readonly #inFlight = new Set<string>();
-  #filling: Promise<void> | undefined;
-  #pokedWhileFilling = false;
   #poll: NodeJS.Timeout | undefined;
   #wake: NodeJS.Timeout | undefined;
   #stopped = true;
@@ -57,6 +56,11 @@ export class InboxDispatcher {
 
   constructor(options: DispatcherOptions) {
     this.#o = { now: Date.now, leaseMs: DISPATCH_LEASE_MS, ...options };
+    this.#drain = new QueueDrain({
+      capacity: DISPATCH_CONCURRENCY, claim: () => this.#claim(), run: (delivery) => this.#dispatchOne(delivery),
+      onError: (err) => this.#o.log.error({ err }, "inbox: could not claim or finish a delivery"),
+      onIdle: () => void this.#scheduleWake(),
+    });
   }
 
   async start(): Promise<void> {
@@ -84,41 +88,30 @@ export class InboxDispatcher {
     this.#quiet.unref();
   }
 
-  /** Dispatches what is due, up to the concurrency. */
+  /** Dispatches what is due, up to the concurrency (see QueueDrain). */
   poke(): void {
-    if (this.#stopped) return;
-    if (this.#filling) {
-      this.#pokedWhileFilling = true;
-      return;
-    }
-    this.#filling = this.#fill()
-      .catch((err: unknown) => this.#o.log.error({ err }, "inbox: could not claim a delivery"))
-      .finally(() => {
-        this.#filling = undefined;
-        if (this.#pokedWhileFilling) {
-          this.#pokedWhileFilling = false;
-          this.poke();
-        } else void this.#scheduleWake();
-      });
+    if (!this.#stopped) this.#drain.poke();
   }
 
-  async #fill(): Promise<void> {
-    while (!this.#stopped && this.#running.size < DISPATCH_CONCURRENCY) {
+  async #claim(): Promise<InboxDelivery | null> {
+    for (;;) {
       const delivery = await this.#o.store.claimDelivery(this.#o.now(), this.#o.leaseMs);
-      if (!delivery) return;
       // Its lease ran out while this process is still dispatching it: that dispatch finishes it.
-      if (this.#inFlight.has(delivery.id)) continue;
-      this.#inFlight.add(delivery.id);
-      const run = this.#dispatchOne(delivery).finally(() => {
-        this.#inFlight.delete(delivery.id);
-        this.#running.delete(run);
-        this.poke();
-      });
-      this.#running.add(run);
+      if (delivery && this.#inFlight.has(delivery.id)) continue;
+      if (delivery) this.#inFlight.add(delivery.id);
+      return delivery;
     }
   }
 
   async #dispatchOne(delivery: InboxDelivery): Promise<void> {
+    try {
+      await this.#dispatchWithLease(delivery);
+    } finally {
+      this.#inFlight.delete(delivery.id);
+    }
+  }
+
+  async #dispatchWithLease(delivery: InboxDelivery): Promise<void> {
     const { store, log } = this.#o;
     const dlog = log.child({ delivery: delivery.id, event: delivery.action ? `${delivery.event}.${delivery.action}` : delivery.event, target: delivery.target });
     const heartbeat = setInterval(() => {
@@ -162,7 +155,6 @@ export class InboxDispatcher {
     if (this.#poll) clearInterval(this.#poll);
     if (this.#wake) clearTimeout(this.#wake);
     if (this.#quiet) clearTimeout(this.#quiet);
-    await this.#filling;
-    await Promise.allSettled([...this.#running]);
+    await this.#drain.stop();
   }
 }

@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import { QueueDrain } from "../store/queue-drain.js";
 import type { Store } from "../store/store.js";
 import type { TaskRecord } from "./task-types.js";
 
@@ -17,21 +18,24 @@ export function dispatchByKind(runners: { code: (task: CodeTask, signal: AbortSi
  * starts work at once; a slow timer also polls so nothing waits forever after a missed poke.
  */
 export class TaskWorker {
-  readonly #running = new Set<Promise<void>>();
+  readonly #drain: QueueDrain<TaskRecord>;
   readonly #controllers = new Map<string, { task: TaskRecord; controller: AbortController }>();
   #timer: NodeJS.Timeout | undefined;
   // Until start(): tasks queued before the sandbox self-test has passed wait for it, not fail on it.
   #started = false;
   #stopped = false;
-  #filling: Promise<void> | undefined;
-  #pokedWhileFilling = false;
 
   constructor(
     private readonly store: Store,
     private readonly runTask: TaskRunner,
-    private readonly concurrency: number,
+    concurrency: number,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.#drain = new QueueDrain({
+      capacity: concurrency, claim: () => this.store.claimNext(), run: (task) => this.#execute(task),
+      onError: (err) => this.log.error({ err }, "could not claim a task"),
+    });
+  }
 
   start(pollMs = 2000): void {
     this.#started = true;
@@ -40,34 +44,9 @@ export class TaskWorker {
     this.poke();
   }
 
-  /** Starts queued tasks up to the concurrency; one fill runs at a time, and a poke during it fills again after. */
+  /** Starts queued tasks up to the concurrency (see QueueDrain). */
   poke(): void {
-    if (!this.#started || this.#stopped) return;
-    if (this.#filling) {
-      this.#pokedWhileFilling = true;
-      return;
-    }
-    this.#filling = this.#fill()
-      .catch((err: unknown) => this.log.error({ err }, "could not claim a task"))
-      .finally(() => {
-        this.#filling = undefined;
-        if (this.#pokedWhileFilling) {
-          this.#pokedWhileFilling = false;
-          this.poke();
-        }
-      });
-  }
-
-  async #fill(): Promise<void> {
-    while (!this.#stopped && this.#running.size < this.concurrency) {
-      const task = await this.store.claimNext();
-      if (!task) return;
-      const run = this.#execute(task).finally(() => {
-        this.#running.delete(run);
-        this.poke();
-      });
-      this.#running.add(run);
-    }
+    if (this.#started && !this.#stopped) this.#drain.poke();
   }
 
   async #execute(task: TaskRecord): Promise<void> {
@@ -106,7 +85,6 @@ export class TaskWorker {
   async stop(): Promise<void> {
     this.#stopped = true;
     if (this.#timer) clearInterval(this.#timer);
-    await this.#filling;
-    await Promise.allSettled([...this.#running]);
+    await this.#drain.stop();
   }
 }
