@@ -7,6 +7,7 @@ import type { ServerConfig } from "./config/server-config.js";
 import { createScopedOctokit } from "./github/scoped-installation.js";
 import type { Octokit, RepoRef } from "./github/types.js";
 import { createSandbox, runSandboxSelfTest } from "./sandbox/index.js";
+import { sandboxPlacement } from "./config/sandbox-placement.js";
 import { createRoutes } from "./server/routes.js";
 import { createEventRoutes } from "./handlers/event-routes.js";
 import { createEventDispatch } from "./intake/dispatch-event.js";
@@ -43,6 +44,7 @@ export function codexBot(config: ServerConfig) {
     const store = await openStore(config);
     const setupSecrets = readSetupSecrets(process.env);
     const repoConfig = new RepoConfigCache();
+    const placement = sandboxPlacement(config);
     let health: SandboxHealth = { ok: false, reason: "the sandbox self-test has not finished yet" };
     // Authenticated as the app (JWT): every installation client and token is made from it, narrowed.
     const appOctokit = async () => (await app.auth()) as Octokit;
@@ -54,7 +56,8 @@ export function codexBot(config: ServerConfig) {
       ...createTaskCredentials(appOctokit),
       botIdentity: resolveBotIdentity(app, config.githubHost),
       sandboxHealth: () => health,
-      createSandbox,
+      // Every sandbox's cgroups go where the operator put them.
+      createSandbox: (options) => createSandbox({ ...options, cgroupRoot: placement.root, cgroupParent: placement.parent }),
       createModel: (model) => createModelClient({ api: config.CODEX_MODEL_API, model, baseURL: config.OPENAI_BASE_URL, apiKey: config.OPENAI_API_KEY }),
       logUrl: (logId) => (config.CODEX_PUBLIC_URL ? `${config.CODEX_PUBLIC_URL.replace(/\/$/, "")}/codex/logs/${logId}` : undefined),
       configuredSecrets: [config.OPENAI_API_KEY, config.WEBHOOK_SECRET, ...Object.values(setupSecrets)].filter((s): s is string => Boolean(s)),
@@ -88,10 +91,12 @@ export function codexBot(config: ServerConfig) {
     if (recovered.requeued + recovered.failed > 0) app.log.info(recovered, "recovered tasks interrupted by a restart");
     // Fail closed: tasks wait for the self-test, and a failed self-test refuses them with its reason.
     let stopping = false;
-    const selfTest = runSandboxSelfTest().then((result) => {
-      health = result.ok ? { ok: true } : { ok: false, reason: result.reason };
-      if (result.ok) app.log.info("sandbox self-test passed");
-      else app.log.error({ reason: result.reason }, "sandbox self-test FAILED: tasks will be refused until this is fixed");
+    const selfTest = runSandboxSelfTest({ cgroupRoot: placement.root, cgroupParent: placement.parent }).then((result) => {
+      health = result.ok ? { ok: true, enforcement: result.enforcement, warnings: result.warnings } : { ok: false, reason: result.reason };
+      if (result.ok) app.log.info({ limits: result.enforcement }, `sandbox self-test passed; limits enforced by ${result.enforcement.mechanism}`);
+      if (result.ok && !result.cgroups.ok) app.log.warn("CODEX_ALLOW_RLIMIT_ONLY is set: the sandbox runs with rlimits alone, which are weaker");
+      for (const warning of result.ok ? result.warnings : []) app.log.warn(`sandbox: ${warning}`);
+      if (!result.ok) app.log.error({ reason: result.reason }, "sandbox self-test FAILED: tasks will be refused until this is fixed");
       if (!stopping) worker.start();
     });
     stops.push(async () => {

@@ -12,6 +12,9 @@ const sandboxLimit = (fallback: number, unit: string) => {
   return z.coerce.number({ error: message }).int(message).positive(message).max(2 ** 32, `must be at most ${2 ** 32} ${unit}`).default(fallback);
 };
 
+/** An on/off switch: 1/true/yes or 0/false/no. */
+const flag = () => z.enum(["1", "true", "yes", "0", "false", "no"], { error: "must be 1 or 0 (true or false)" }).default("0").transform((v) => ["1", "true", "yes"].includes(v));
+
 const serverConfigSchema = z
   .object({
     APP_ID: z.string().regex(/^\d+$/, "must be the numeric App ID from the app's settings page").optional(),
@@ -39,6 +42,10 @@ const serverConfigSchema = z
     CODEX_SANDBOX_PROCESSES: sandboxLimit(512, "processes"),
     CODEX_SANDBOX_DISK_MB: sandboxLimit(20480, "MB"),
     CODEX_SANDBOX_TMP_MB: sandboxLimit(1024, "MB"),
+    // Where sandbox cgroups go (sandbox/cgroup.ts): the mount, the parent cgroup, and whether to run with rlimits alone.
+    CODEX_CGROUP_ROOT: z.string().regex(/^\//, "must be an absolute path such as /sys/fs/cgroup").default("/sys/fs/cgroup"),
+    CODEX_CGROUP_PARENT: z.string().regex(/^\/(?!.*\/\.\.?(\/|$))/, "must be a cgroup path such as /system.slice/codex-bot.service (no . or ..)").optional(),
+    CODEX_ALLOW_RLIMIT_ONLY: flag(),
     PORT: positiveInt(3000),
     GHE_HOST: z.string().regex(/^[\w.-]+(:\d+)?$/, "must be a host name such as github.example.com, without a scheme").optional(),
     GHE_PROTOCOL: z.enum(["http", "https"]).default("https"),

@@ -1,29 +1,33 @@
 import { randomUUID } from "node:crypto";
-import { existsSync, rmdirSync } from "node:fs";
-import { chown, mkdir, readFile, rmdir, writeFile } from "node:fs/promises";
+import { rmdirSync } from "node:fs";
 import { join } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
-import type { HostUser, SandboxLimits } from "./types.js";
+import { emptyAndRemove, killAll, readCounter } from "./cgroup-files.js";
+import type { CgroupSet, CgroupSetResult } from "./cgroup-set.js";
+import { createV1Cgroups, isCgroupV1 } from "./cgroup-v1.js";
+import { createV2Cgroup, isCgroupV2 } from "./cgroup-v2.js";
+import type { SandboxLimits } from "./types.js";
 
 export const DEFAULT_CGROUP_ROOT = "/sys/fs/cgroup";
+/** The cgroup v1 sandboxes go under when CODEX_CGROUP_PARENT is unset; on v2 the default is the bot's own cgroup. */
+export const DEFAULT_V1_PARENT = "/codex-bot";
 
-/** cgroup v1 controllers and the limit files each one gets. */
-const CONTROLLER_SETTINGS: Record<string, (limits: SandboxLimits) => [file: string, value: number][]> = {
-  pids: (limits) => [["pids.max", limits.maxProcesses]],
-  memory: (limits) => [
-    ["memory.limit_in_bytes", limits.maxMemoryBytes],
-    // Swap would let the sandbox exceed the memory limit; absent when swap accounting is off.
-    ["memory.memsw.limit_in_bytes", limits.maxMemoryBytes],
-  ],
-};
-const REQUIRED_SETTINGS = new Set(["pids.max", "memory.limit_in_bytes"]);
+/** Where sandbox cgroups are made: the cgroup file system's mount and the parent cgroup's path in it. */
+export interface CgroupPlacement {
+  /** Where the cgroup file system is mounted; "/sys/fs/cgroup" when absent. */
+  root?: string;
+  /** A cgroup path such as /system.slice/codex-bot.service (CODEX_CGROUP_PARENT). */
+  parent?: string;
+}
 
 /** Per-run cgroups that bound the sandbox as a whole, unlike rlimits which bind each process. */
 export interface SandboxCgroup {
+  hierarchy: "v1" | "v2";
   /** The cgroup.procs files the launcher joins before it execs bwrap. */
   procsFiles: string[];
   /** Whether the memory controller bounds the sandbox's total memory. */
   limitsMemory: boolean;
+  /** Whether the pids controller bounds the sandbox's processes. */
+  limitsProcesses: boolean;
   /** How often the limits bit during this run; read before destroy. Never throws. */
   readLimitEvents(): Promise<CgroupLimitEvents>;
   /** Kills whatever is left in the cgroups, then keeps them for the next run or removes them. Never throws. */
@@ -37,57 +41,85 @@ export interface CgroupLimitEvents {
   processLimitHits: number;
 }
 
+/** What this host's cgroups can bound, for the self-test, the start check and /codex/health. */
+export type CgroupSupport =
+  | { ok: true; hierarchy: "v1" | "v2"; memory: boolean; processes: boolean }
+  | { ok: false; reason: string };
+
 /**
- * Creates one cgroup per available v1 controller, or undefined when there is none (cgroup v2
- * hosts, or a read-only /sys/fs/cgroup in a container): then only the rlimits apply.
+ * Creates the cgroups for one run: one per v1 controller, or one cgroup on a v2 host. Undefined
+ * when there are none (use probeCgroupSupport for why): then only the rlimits apply.
  */
-export async function createSandboxCgroup(
-  limits: SandboxLimits,
-  root: string = DEFAULT_CGROUP_ROOT,
-  owner?: HostUser,
-): Promise<SandboxCgroup | undefined> {
-  const key = JSON.stringify([root, limits, owner?.uid ?? null]);
-  const dirs = POOL.get(key)?.pop() ?? (await createCgroupDirs(limits, root, owner));
-  if (dirs.size === 0) return undefined;
+export async function createSandboxCgroup(limits: SandboxLimits, placement: CgroupPlacement = {}): Promise<SandboxCgroup | undefined> {
+  const made = await makeCgroupSet(limits, placement);
+  return made.ok ? wrap(made.set, poolKey(limits, placement)) : undefined;
+}
+
+/** Makes (and removes) one sandbox cgroup, to find out what the host's cgroups bound. Never throws. */
+export async function probeCgroupSupport(limits: SandboxLimits, placement: CgroupPlacement = {}): Promise<CgroupSupport> {
+  const made = await makeCgroupSet(limits, placement).catch((error: unknown) => ({ ok: false as const, reason: String(error) }));
+  if (!made.ok) return made;
+  const support = { ok: true as const, hierarchy: made.set.hierarchy, memory: made.set.memory !== undefined, processes: made.set.pids !== undefined };
+  await Promise.all(made.set.dirs.map((dir) => emptyAndRemove(dir, made.set.killFile)));
+  return support;
+}
+
+async function makeCgroupSet(limits: SandboxLimits, placement: CgroupPlacement): Promise<CgroupSetResult> {
+  const pooled = POOL.get(poolKey(limits, placement))?.pop();
+  if (pooled) return { ok: true, set: pooled };
+  const root = placement.root ?? DEFAULT_CGROUP_ROOT;
+  const name = `codex-sandbox-${randomUUID()}`;
+  if (isCgroupV2(root)) return createV2Cgroup(limits, root, placement.parent, name);
+  if (isCgroupV1(root)) return createV1Cgroups(limits, root, placement.parent ?? DEFAULT_V1_PARENT, name);
+  return { ok: false, reason: `no cgroup file system at ${root} (neither v2 nor v1 pids/memory controllers)` };
+}
+
+async function wrap(set: CgroupSet, key: string): Promise<SandboxCgroup> {
   const counters = async () => ({
-    oomKills: await readCounter(dirs.get("memory"), "memory.oom_control", "oom_kill"),
-    processLimitHits: await readCounter(dirs.get("pids"), "pids.events", "max"),
+    oomKills: await readCounter(set.memory?.dir, set.memory?.file ?? "", set.memory?.key ?? ""),
+    processLimitHits: await readCounter(set.pids?.dir, set.pids?.file ?? "", set.pids?.key ?? ""),
   });
   // A reused cgroup's counters include earlier runs: report only what happened in this one.
   const before = await counters();
   return {
-    procsFiles: [...dirs.values()].map((dir) => join(dir, "cgroup.procs")),
-    limitsMemory: dirs.has("memory"),
+    hierarchy: set.hierarchy,
+    procsFiles: set.dirs.map((dir) => join(dir, "cgroup.procs")),
+    limitsMemory: set.memory !== undefined,
+    limitsProcesses: set.pids !== undefined,
     readLimitEvents: async () => {
       const now = await counters();
       return { oomKills: now.oomKills - before.oomKills, processLimitHits: now.processLimitHits - before.processLimitHits };
     },
-    destroy: () => release(key, dirs),
+    destroy: () => release(key, set),
   };
 }
 
+function poolKey(limits: SandboxLimits, placement: CgroupPlacement): string {
+  return JSON.stringify([placement.root ?? DEFAULT_CGROUP_ROOT, placement.parent ?? null, limits]);
+}
+
 /**
- * Emptied cgroups kept for the next run with the same limits and owner: creating and removing
- * a memory cgroup costs several milliseconds per command on cgroup v1 (measured). A cgroup goes
- * back only when nothing is left in it, so no process outlives its run into another.
+ * Emptied cgroups kept for the next run with the same limits: creating and removing a memory
+ * cgroup costs several milliseconds per command on cgroup v1 (measured). A cgroup goes back
+ * only when nothing is left in it, so no process outlives its run into another.
  */
-const POOL = new Map<string, Map<string, string>[]>();
+const POOL = new Map<string, CgroupSet[]>();
 const POOL_SIZE = 4;
 
-async function release(key: string, dirs: Map<string, string>): Promise<void> {
-  const emptied = (await Promise.all([...dirs.values()].map((dir) => killAll(dir)))).every(Boolean);
+async function release(key: string, set: CgroupSet): Promise<void> {
+  const emptied = (await Promise.all(set.dirs.map((dir) => killAll(dir, set.killFile)))).every(Boolean);
   const pooled = POOL.get(key) ?? [];
   if (emptied && pooled.length < POOL_SIZE) {
     if (pooled.length === 0) POOL.set(key, pooled);
-    pooled.push(dirs);
+    pooled.push(set);
     return;
   }
-  await Promise.all([...dirs.values()].map((dir) => emptyAndRemove(dir)));
+  await Promise.all(set.dirs.map((dir) => emptyAndRemove(dir, set.killFile)));
 }
 
 // Pooled cgroups are empty; remove them when the bot exits so none are left behind.
 process.once("exit", () => {
-  for (const dir of [...POOL.values()].flat().flatMap((dirs) => [...dirs.values()])) {
+  for (const dir of [...POOL.values()].flat().flatMap((set) => set.dirs)) {
     try {
       rmdirSync(dir);
     } catch {
@@ -95,98 +127,3 @@ process.once("exit", () => {
     }
   }
 });
-
-async function createCgroupDirs(limits: SandboxLimits, root: string, owner: HostUser | undefined): Promise<Map<string, string>> {
-  const name = `codex-bot-${randomUUID()}`;
-  const dirs = new Map<string, string>();
-  // The controllers are independent; setting them up side by side keeps per-command overhead down.
-  await Promise.all(Object.entries(CONTROLLER_SETTINGS).map(async ([controller, settings]) => {
-    const parent = await ensureParentCgroup(join(root, controller));
-    const dir = parent && join(parent, name);
-    if (dir && (await createLimitedCgroup(dir, settings(limits), owner))) dirs.set(controller, dir);
-  }));
-  return dirs;
-}
-
-/** `<controller>/codex-bot`, created once; undefined unless `controllerDir` is a mounted cgroup. */
-async function ensureParentCgroup(controllerDir: string): Promise<string | undefined> {
-  // Only a cgroup file system has cgroup.procs; anywhere else mkdir would make plain directories.
-  if (!existsSync(join(controllerDir, "cgroup.procs"))) return undefined;
-  const parent = join(controllerDir, "codex-bot");
-  try {
-    await mkdir(parent);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "EEXIST") return undefined;
-  }
-  return parent;
-}
-
-async function createLimitedCgroup(dir: string, settings: [string, number][], owner?: HostUser): Promise<boolean> {
-  try {
-    await mkdir(dir);
-  } catch {
-    return false;
-  }
-  try {
-    for (const [file, value] of settings) {
-      await writeFile(join(dir, file), String(value)).catch((error: unknown) => {
-        if (REQUIRED_SETTINGS.has(file)) throw error;
-      });
-    }
-    // The launcher runs as `owner` and moves itself in, which needs write access to cgroup.procs.
-    if (owner) await chown(join(dir, "cgroup.procs"), owner.uid, owner.gid);
-    return true;
-  } catch {
-    await rmdir(dir).catch(() => undefined);
-    return false;
-  }
-}
-
-/** Kills every process in the cgroup until it is empty; false if it would not empty. */
-async function killAll(dir: string): Promise<boolean> {
-  for (let attempt = 0; attempt < 100; attempt++) {
-    const pids = await readPids(join(dir, "cgroup.procs"));
-    if (pids.length === 0) return existsSync(join(dir, "cgroup.procs"));
-    for (const pid of pids) killQuietly(pid);
-    await sleep(20);
-  }
-  return false;
-}
-
-// A cgroup can only be removed once empty. Normally the pid namespace is gone already.
-async function emptyAndRemove(dir: string): Promise<void> {
-  for (let attempt = 0; attempt < 100; attempt++) {
-    const pids = await readPids(join(dir, "cgroup.procs"));
-    if (pids.length === 0 && (await removeDir(dir))) return;
-    for (const pid of pids) killQuietly(pid);
-    await sleep(20);
-  }
-}
-
-async function removeDir(dir: string): Promise<boolean> {
-  return rmdir(dir).then(
-    () => true,
-    (error: NodeJS.ErrnoException) => error.code === "ENOENT",
-  );
-}
-
-/** The number after `key` in a cgroup file of "key value" lines; 0 when absent. */
-async function readCounter(dir: string | undefined, file: string, key: string): Promise<number> {
-  if (dir === undefined) return 0;
-  const text = await readFile(join(dir, file), "utf8").catch(() => "");
-  const value = Number(new RegExp(`^${key} (\\d+)$`, "m").exec(text)?.[1]);
-  return Number.isSafeInteger(value) ? value : 0;
-}
-
-async function readPids(procsFile: string): Promise<number[]> {
-  const text = await readFile(procsFile, "utf8").catch(() => "");
-  return text.split("\n").filter(Boolean).map(Number);
-}
-
-function killQuietly(pid: number): void {
-  try {
-    process.kill(pid, "SIGKILL");
-  } catch {
-    // Already gone.
-  }
-}

@@ -15,3 +15,6 @@ export {
 export { runSandboxSelfTest, type SelfTestOptions, type SelfTestResult } from "./self-test.js";
 export type { SetupNetworkStatus } from "./self-test-network.js";
 export { BLOCKED_RANGES } from "./blocked-destinations.js";
+export { checkCgroupsAtStart, type CgroupStartCheck } from "./require-cgroups.js";
+export type { CgroupPlacement, CgroupSupport } from "./cgroup.js";
+export type { LimitEnforcement } from "./limit-enforcement.js";

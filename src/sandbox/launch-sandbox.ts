@@ -2,6 +2,7 @@ import type { Readable, Writable } from "node:stream";
 import { execa, type ResultPromise } from "execa";
 import { SANDBOX_HOSTS_TEXT, SANDBOX_RESOLV_CONF_TEXT } from "./bwrap-args.js";
 import type { SandboxCgroup } from "./cgroup.js";
+import { findHostTool } from "./find-bwrap.js";
 import { encodeSecrets } from "./sandbox-env.js";
 import {
   attachSetupNetwork,
@@ -18,7 +19,10 @@ export const SECRETS_FD = 7;
 
 // Moves this shell into the cgroups, then becomes the next program (same pid), so that nothing
 // the sandbox starts is ever outside them. Exit 125 rather than run without limits. sh exports
-// PWD, which bwrap would pass on to /proc/1/environ inside.
+// PWD, which bwrap would pass on to /proc/1/environ inside. When the bot is root and the sandbox
+// runs as another host user, the shell joins as root and the next program is setpriv, which
+// becomes that user: on cgroup v2 moving a process needs write access to the common ancestor's
+// cgroup.procs, which the sandbox's user must never have.
 const JOIN_CGROUPS_SCRIPT =
   'while [ "$1" != -- ]; do echo $$ > "$1" || exit 125; shift; done; shift; unset PWD; exec "$@"';
 
@@ -43,7 +47,9 @@ export type Launched =
 export async function launchSandbox(request: LaunchRequest): Promise<Launched> {
   const { options, cgroup, network } = request;
   const sandboxArgv = network ? [...isolatedNetworkArgv(network), ...request.bwrapArgv] : request.bwrapArgv;
-  const [file = "", ...args] = cgroup ? ["/bin/sh", "-c", JOIN_CGROUPS_SCRIPT, "sh", ...cgroup.procsFiles, "--", ...sandboxArgv] : sandboxArgv;
+  const dropToUser = cgroup !== undefined && options.hostUser !== undefined && process.getuid?.() === 0;
+  const joinArgv = dropToUser ? [...setprivArgv(options.hostUser!), ...sandboxArgv] : sandboxArgv;
+  const [file = "", ...args] = cgroup ? ["/bin/sh", "-c", JOIN_CGROUPS_SCRIPT, "sh", ...cgroup.procsFiles, "--", ...joinArgv] : sandboxArgv;
   const subprocess = execa(file, args, {
     buffer: false,
     stdio: stdioFor(options),
@@ -58,7 +64,7 @@ export async function launchSandbox(request: LaunchRequest): Promise<Launched> {
     // Killing bwrap kills everything inside: --die-with-parent signals the sandbox's init,
     // and the kernel kills every process in a pid namespace when its init dies.
     killSignal: "SIGKILL",
-    ...(options.hostUser ? { uid: options.hostUser.uid, gid: options.hostUser.gid } : {}),
+    ...(options.hostUser && !dropToUser ? { uid: options.hostUser.uid, gid: options.hostUser.gid } : {}),
   });
   if (!network) return { ok: true, subprocess, network: undefined };
   const launcher = {
@@ -71,6 +77,13 @@ export async function launchSandbox(request: LaunchRequest): Promise<Launched> {
     problem: `attaching slirp4netns failed: ${error instanceof Error ? error.message : String(error)}`,
   }));
   return "problem" in attached ? { ok: false, subprocess, problem: attached.problem } : { ok: true, subprocess, network: attached };
+}
+
+/** setpriv (util-linux) as root: become `user` with no supplementary groups, then exec what follows. */
+function setprivArgv(user: { uid: number; gid: number }): string[] {
+  const setpriv = findHostTool("setpriv");
+  if (setpriv === undefined) throw new Error("running the sandbox as another host user needs `setpriv`: install the Debian package `util-linux`");
+  return [setpriv, `--reuid=${user.uid}`, `--regid=${user.gid}`, "--clear-groups", "--"];
 }
 
 // bwrap reads /etc/hosts (and, with network, /etc/resolv.conf) from descriptors, so that no host

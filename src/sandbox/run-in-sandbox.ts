@@ -61,7 +61,7 @@ async function runCommand(
 
   // 2. Limits for the whole sandbox, then the launch.
   const output = new CappedOutput(runOptions.outputLimitBytes ?? DEFAULT_OUTPUT_LIMIT_BYTES);
-  const cgroup = await createSandboxCgroup(limits, options.cgroupRoot, options.hostUser);
+  const cgroup = await createSandboxCgroup(limits, { root: options.cgroupRoot, parent: options.cgroupParent });
   try {
     const prelude = buildSandboxPrelude(limits, {
       limitVirtualMemory: !cgroup?.limitsMemory,

@@ -2,8 +2,9 @@ import { chown, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
-import { createSandboxCgroup } from "./cgroup.js";
+import { probeCgroupSupport, type CgroupSupport } from "./cgroup.js";
 import { BWRAP_INSTALL_HINT, findBwrap } from "./find-bwrap.js";
+import { describeLimitEnforcement, type LimitEnforcement } from "./limit-enforcement.js";
 import { resolveLimits } from "./limits.js";
 import { createSandbox } from "./run-in-sandbox.js";
 import { BASE_SANDBOX_ENV } from "./sandbox-env.js";
@@ -16,6 +17,7 @@ export interface SelfTestOptions {
   bwrapPath?: string;
   hostUser?: HostUser;
   cgroupRoot?: string;
+  cgroupParent?: string;
   slirp4netnsPath?: string;
 }
 
@@ -24,7 +26,9 @@ export interface SelfTestOptions {
  * `setupNetwork` says whether setup commands (network: true) can run: without slirp4netns they
  * fail with its reason, while the agent's sandbox, which never has a network, works regardless.
  */
-export type SelfTestResult = { ok: true; warnings: string[]; setupNetwork: SetupNetworkStatus } | { ok: false; reason: string };
+export type SelfTestResult =
+  | { ok: true; warnings: string[]; setupNetwork: SetupNetworkStatus; cgroups: CgroupSupport; enforcement: LimitEnforcement }
+  | { ok: false; reason: string };
 
 const NAMESPACE_HINT =
   "bubblewrap needs user, mount, pid and network namespaces. On the host, check `sysctl user.max_user_namespaces` " +
@@ -60,13 +64,15 @@ export async function runSandboxSelfTest(options: SelfTestOptions = {}): Promise
   try {
     workspace = await mkdtemp(join(tmpdir(), "codex-bot-self-test-"));
     if (options.hostUser) await chown(workspace, options.hostUser.uid, options.hostUser.gid);
-    const sandboxOptions = { workspace, bwrapPath, hostUser: options.hostUser, cgroupRoot: options.cgroupRoot };
+    const sandboxOptions = { workspace, bwrapPath, hostUser: options.hostUser, cgroupRoot: options.cgroupRoot, cgroupParent: options.cgroupParent };
     const reason = await runChecks(createSandbox({ ...sandboxOptions, network: false }));
     if (reason !== undefined) return { ok: false, reason };
     const setupNetwork = await checkSetupNetwork({ ...sandboxOptions, slirp4netnsPath: options.slirp4netnsPath });
-    const warnings = await collectWarnings(options);
+    const cgroups = await probeCgroupSupport(resolveLimits(), { root: options.cgroupRoot, parent: options.cgroupParent });
+    const enforcement = describeLimitEnforcement(cgroups, sandboxIsHostRoot(options.hostUser));
+    const warnings = cgroups.ok ? [] : [rlimitOnlyWarning(cgroups.reason, enforcement)];
     if (!setupNetwork.ok) warnings.push(`setup commands (network) will fail: ${setupNetwork.reason}`);
-    return { ok: true, warnings, setupNetwork };
+    return { ok: true, warnings, setupNetwork, cgroups, enforcement };
   } catch (error) {
     return { ok: false, reason: `sandbox self-test failed unexpectedly: ${String(error)}` };
   } finally {
@@ -117,15 +123,10 @@ function verifyNoCapabilities(result: ExecResult): string | undefined {
   return `processes in the sandbox still hold capabilities (${result.output.trim()}); this bwrap ignores --cap-drop ALL`;
 }
 
-async function collectWarnings(options: SelfTestOptions): Promise<string[]> {
-  const cgroup = await createSandboxCgroup(resolveLimits(), options.cgroupRoot, options.hostUser);
-  await cgroup?.destroy();
-  if (cgroup !== undefined) return [];
-  const processLimit = options.hostUser
-    ? "the process limit is per host user (`ulimit -u`), shared by concurrent sandboxes"
-    : "the process limit is NOT enforced (`ulimit -u` does not bind host root): a fork bomb can exhaust the host";
-  return [
-    `no writable cgroup v1 pids/memory controller under ${options.cgroupRoot ?? "/sys/fs/cgroup"}: ${processLimit}, ` +
-      "and memory is bounded only per process (`ulimit -v`). Mount cgroup v1 read-write for the bot, or set hostUser.",
-  ];
+function sandboxIsHostRoot(hostUser: HostUser | undefined): boolean {
+  return (hostUser?.uid ?? process.getuid?.()) === 0;
+}
+
+function rlimitOnlyWarning(reason: string, enforcement: LimitEnforcement): string {
+  return `no cgroup bounds the sandbox (${reason}): processes: ${enforcement.processes}; memory: ${enforcement.memory}`;
 }

@@ -82,8 +82,14 @@ export interface SandboxOptions {
   bwrapPath?: string;
   /** Absolute path of slirp4netns (network: true only); found on PATH when absent. */
   slirp4netnsPath?: string;
-  /** Where cgroup v1 controllers are mounted; "/sys/fs/cgroup" when absent. */
+  /** Where the cgroup file system is mounted (v2, or v1's controllers); "/sys/fs/cgroup" when absent. */
   cgroupRoot?: string;
+  /**
+   * The cgroup sandboxes are made under (CODEX_CGROUP_PARENT), a path such as
+   * /system.slice/codex-bot.service. Default: on v1 /codex-bot in each controller, on v2 the
+   * bot's own cgroup (which must be delegated to it).
+   */
+  cgroupParent?: string;
 }
 
 export interface RunOptions {

@@ -3,6 +3,7 @@ import type { ModelClient } from "../agent/conversation.js";
 import type { RepoConfigCache } from "../config/repo-config-cache.js";
 import type { ServerConfig } from "../config/server-config.js";
 import type { Octokit, RepoRef } from "../github/types.js";
+import type { LimitEnforcement } from "../sandbox/limit-enforcement.js";
 import type { Sandbox, SandboxOptions } from "../sandbox/types.js";
 import type { Identity } from "../workspace/task-workspace.js";
 import type { Store } from "../store/store.js";
@@ -15,7 +16,8 @@ export interface TaskScope {
   kind: TaskRecord["kind"];
 }
 
-export type SandboxHealth = { ok: true } | { ok: false; reason: string };
+/** The self-test's verdict; when ok, which mechanism bounds each limit and what is weaker than designed. */
+export type SandboxHealth = { ok: true; enforcement?: LimitEnforcement; warnings?: string[] } | { ok: false; reason: string };
 
 /** Everything a task needs from the outside world, passed in so tests can aim it at fakes. */
 export interface RunnerDeps {

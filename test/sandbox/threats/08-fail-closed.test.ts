@@ -34,10 +34,6 @@ exec ${realBwrap} "\${args[@]}"
 }
 
 describe("the self-test", () => {
-  test("passes on this host, with no warnings and the setup network available", async () => {
-    expect(await runSandboxSelfTest()).toEqual({ ok: true, warnings: [], setupNetwork: { ok: true } });
-  });
-
   test("without bwrap on PATH, tells the operator to install bubblewrap", async () => {
     const result = await runSandboxSelfTest({ env: { PATH: await tempDirs.make() } });
     expect(result).toEqual({ ok: false, reason: expect.stringContaining("install the Debian package `bubblewrap`") });
@@ -77,14 +73,32 @@ exit 1
     expect(result).toEqual({ ok: false, reason: expect.stringContaining("variables outside the allow-list reached the sandbox: GITHUB_TOKEN") });
   });
 
-  test("without cgroups, passes with a warning that the process limit is not enforced", async () => {
+  test("without cgroups, passes with a warning that the process limit is not enforced, and says which mechanism bounds each limit", async () => {
     const result = await runSandboxSelfTest({ cgroupRoot: "/nonexistent-cgroup-root" });
-    expect(result).toEqual({ ok: true, warnings: [expect.stringMatching(/process limit is NOT enforced/)], setupNetwork: { ok: true } });
+    expect(result).toMatchObject({
+      ok: true,
+      warnings: [expect.stringMatching(/no cgroup bounds the sandbox \(no cgroup file system at \/nonexistent-cgroup-root.*NOT ENFORCED/)],
+      setupNetwork: { ok: true },
+      cgroups: { ok: false },
+      enforcement: { mechanism: "rlimits only", memory: expect.stringMatching(/^ulimit -v: each process/), processes: expect.stringMatching(/^NOT ENFORCED/) },
+    });
+  });
+
+  test("passes on this host with no warnings, the setup network available, and names the cgroup hierarchy that bounds memory and processes", async () => {
+    const result = await runSandboxSelfTest();
+    const hierarchy = existsSync("/sys/fs/cgroup/cgroup.controllers") ? "v2" : "v1";
+    expect(result).toMatchObject({
+      ok: true,
+      warnings: [],
+      setupNetwork: { ok: true },
+      cgroups: { ok: true, hierarchy, memory: true, processes: true },
+      enforcement: { mechanism: `cgroup ${hierarchy}`, memory: expect.stringMatching(/memory controller.*the whole sandbox$/), processes: expect.stringMatching(/pids controller \(pids\.max\): the whole sandbox$/) },
+    });
   });
 
   test("without slirp4netns, reports that setup commands will fail and which package to install", async () => {
     const result = await runSandboxSelfTest({ slirp4netnsPath: "/nonexistent/slirp4netns" });
-    expect(result).toEqual({
+    expect(result).toMatchObject({
       ok: true,
       warnings: [expect.stringMatching(/^setup commands \(network\) will fail: .*apt-get install slirp4netns/)],
       setupNetwork: { ok: false, reason: expect.stringContaining("Debian package `slirp4netns`") },
