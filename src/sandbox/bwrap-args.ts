@@ -16,6 +16,8 @@ export const RESOLV_CONF_FD = 6;
 // Not the host's resolv.conf: its name servers may be on the host's loopback, which the setup
 // sandbox cannot reach, and its search domains name internal networks.
 export const SANDBOX_RESOLV_CONF_TEXT = `nameserver ${SANDBOX_NAMESERVER}\n`;
+/** The descriptor with the compiled seccomp filter (seccomp-filter.ts), for every sandbox. */
+export const SECCOMP_FD = 8;
 
 /**
  * The bwrap arguments (everything before `--`) for a sandbox. Pure given `host`; the
@@ -61,6 +63,8 @@ function namespaceArgs(network: boolean): string[] {
     "--die-with-parent",
     // A new session: the command cannot push keystrokes into a terminal (TIOCSTI).
     "--new-session",
+    // Applied by bwrap right before it runs the command, after its own namespace and mount calls.
+    "--seccomp", String(SECCOMP_FD),
   ];
 }
 

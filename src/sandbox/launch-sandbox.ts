@@ -1,4 +1,4 @@
-import type { Readable, Writable } from "node:stream";
+import type { Duplex, Readable } from "node:stream";
 import { execa, type ResultPromise } from "execa";
 import { SANDBOX_HOSTS_TEXT, SANDBOX_RESOLV_CONF_TEXT } from "./bwrap-args.js";
 import type { SandboxCgroup } from "./cgroup.js";
@@ -34,6 +34,8 @@ export interface LaunchRequest {
   /** Present exactly when options.network is true. */
   network: SetupNetworkTools | undefined;
   timeoutMs: number;
+  /** The compiled seccomp filter, handed to bwrap on SECCOMP_FD. */
+  seccompFilter: Uint8Array;
 }
 
 export type Launched =
@@ -52,7 +54,7 @@ export async function launchSandbox(request: LaunchRequest): Promise<Launched> {
   const [file = "", ...args] = cgroup ? ["/bin/sh", "-c", JOIN_CGROUPS_SCRIPT, "sh", ...cgroup.procsFiles, "--", ...joinArgv] : sandboxArgv;
   const subprocess = execa(file, args, {
     buffer: false,
-    stdio: stdioFor(options),
+    stdio: stdioFor(options, request.seccompFilter),
     reject: false,
     // The bot's environment holds its GitHub and model tokens; bwrap's own environment is
     // readable inside as /proc/1/environ, so bwrap gets none at all.
@@ -70,7 +72,8 @@ export async function launchSandbox(request: LaunchRequest): Promise<Launched> {
   const launcher = {
     pid: subprocess.pid ?? -1,
     ready: subprocess.stdio[NETNS_READY_FD] as Readable,
-    go: subprocess.stdio[NETNS_GO_FD] as Writable,
+    // An extra "pipe" is a socket (Duplex), though execa types it as readable only.
+    go: subprocess.stdio[NETNS_GO_FD] as Duplex,
     exited: subprocess.then(() => undefined),
   };
   const attached = await attachSetupNetwork(launcher, network, options.hostUser).catch((error: unknown) => ({
@@ -86,14 +89,15 @@ function setprivArgv(user: { uid: number; gid: number }): string[] {
   return [setpriv, `--reuid=${user.uid}`, `--regid=${user.gid}`, "--clear-groups", "--"];
 }
 
-// bwrap reads /etc/hosts (and, with network, /etc/resolv.conf) from descriptors, so that no host
-// file is needed. Positions are descriptor numbers: HOSTS_FD, NETNS_READY_FD, NETNS_GO_FD,
-// RESOLV_CONF_FD, SECRETS_FD (checked by test/sandbox/launch-sandbox.test.ts).
-export function stdioFor(options: SandboxOptions) {
+// bwrap reads /etc/hosts (and, with network, /etc/resolv.conf) and its seccomp filter from
+// descriptors, so that no host file is needed. Positions are descriptor numbers: HOSTS_FD,
+// NETNS_READY_FD, NETNS_GO_FD, RESOLV_CONF_FD, SECRETS_FD, SECCOMP_FD (checked by
+// test/sandbox/launch-sandbox.test.ts); the agent phase leaves the network's ones empty.
+export function stdioFor(options: SandboxOptions, seccompFilter: Uint8Array) {
   const hosts = encode(SANDBOX_HOSTS_TEXT);
-  if (!options.network) return ["ignore", "pipe", "pipe", hosts] as const;
+  if (!options.network) return ["ignore", "pipe", "pipe", hosts, "ignore", "ignore", "ignore", "ignore", seccompFilter] as const;
   const secrets = hasSecrets(options) ? encodeSecrets(options.secrets ?? {}) : "ignore";
-  return ["ignore", "pipe", "pipe", hosts, "pipe", "pipe", encode(SANDBOX_RESOLV_CONF_TEXT), secrets] as const;
+  return ["ignore", "pipe", "pipe", hosts, "pipe", "pipe", encode(SANDBOX_RESOLV_CONF_TEXT), secrets, seccompFilter] as const;
 }
 
 export function hasSecrets(options: SandboxOptions): boolean {

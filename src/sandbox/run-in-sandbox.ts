@@ -6,6 +6,7 @@ import { BWRAP_INSTALL_HINT, findBwrap, isExecutableFile } from "./find-bwrap.js
 import { hasSecrets, launchSandbox, SECRETS_FD } from "./launch-sandbox.js";
 import { resolveLimits } from "./limits.js";
 import { buildSandboxPrelude } from "./prelude.js";
+import { loadSeccompFilter } from "./seccomp-filter.js";
 import { findSetupNetworkTools } from "./setup-network.js";
 import type { ExecResult, RunOptions, Sandbox, SandboxLimits, SandboxOptions } from "./types.js";
 import { watchWorkspaceUsage } from "./workspace-usage.js";
@@ -52,7 +53,10 @@ async function runCommand(
   runOptions: RunOptions,
   startedAt: number,
 ): Promise<ExecResult> {
-  // 1. The host tools: bwrap, and for the setup phase what isolates its network. None missing.
+  // 1. The host tools: bwrap, its seccomp filter, and for the setup phase what isolates its
+  // network. None missing.
+  const seccompFilter = loadSeccompFilter();
+  if (typeof seccompFilter === "string") return failedResult(seccompFilter, startedAt);
   const bwrapPath = options.bwrapPath ?? findBwrap();
   if (bwrapPath === undefined) return failedResult(BWRAP_INSTALL_HINT, startedAt);
   if (!isExecutableFile(bwrapPath)) return failedResult(`${bwrapPath} is not an executable file. ${BWRAP_INSTALL_HINT}`, startedAt);
@@ -68,7 +72,8 @@ async function runCommand(
       secretsFd: hasSecrets(options) ? SECRETS_FD : undefined,
     });
     const bwrapArgv = [bwrapPath, ...buildBwrapArgs(options), "--", "/bin/bash", "-c", prelude, "sandbox", command];
-    const launched = await launchSandbox({ options, bwrapArgv, cgroup, network, timeoutMs: resolveTimeout(runOptions.timeoutMs) });
+    const timeoutMs = resolveTimeout(runOptions.timeoutMs);
+    const launched = await launchSandbox({ options, bwrapArgv, cgroup, network, timeoutMs, seccompFilter });
     launched.subprocess.stdout?.on("data", (chunk: Buffer) => output.push(chunk));
     launched.subprocess.stderr?.on("data", (chunk: Buffer) => output.push(chunk));
 

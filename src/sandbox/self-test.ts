@@ -8,6 +8,7 @@ import { describeLimitEnforcement, type LimitEnforcement } from "./limit-enforce
 import { resolveLimits } from "./limits.js";
 import { createSandbox } from "./run-in-sandbox.js";
 import { BASE_SANDBOX_ENV } from "./sandbox-env.js";
+import { loadSeccompFilter } from "./seccomp-filter.js";
 import { checkSetupNetwork, type SetupNetworkStatus } from "./self-test-network.js";
 import type { ExecResult, HostUser, Sandbox } from "./types.js";
 
@@ -52,6 +53,7 @@ const CHECKS: Check[] = [
   { command: "cat /proc/net/dev", verify: verifyOnlyLoopback },
   { command: "env; echo ---; tr '\\0' '\\n' < /proc/1/environ", verify: verifyEnvironment },
   { command: "grep CapEff /proc/self/status", verify: verifyNoCapabilities },
+  { command: "grep '^Seccomp:' /proc/self/status", verify: verifySeccompFilter },
 ];
 
 /** Proves on this host that bwrap runs and that the sandbox is isolated as designed. Never throws. */
@@ -60,6 +62,8 @@ export async function runSandboxSelfTest(options: SelfTestOptions = {}): Promise
   if (bwrapPath === undefined) return { ok: false, reason: BWRAP_INSTALL_HINT };
   const versionProblem = await checkBwrapVersion(bwrapPath);
   if (versionProblem !== undefined) return { ok: false, reason: versionProblem };
+  const seccompFilter = loadSeccompFilter();
+  if (typeof seccompFilter === "string") return { ok: false, reason: seccompFilter };
   let workspace: string | undefined;
   try {
     workspace = await mkdtemp(join(tmpdir(), "codex-bot-self-test-"));
@@ -121,6 +125,12 @@ function verifyEnvironment(result: ExecResult): string | undefined {
 function verifyNoCapabilities(result: ExecResult): string | undefined {
   if (/CapEff:\s*0+\s*$/.test(result.output)) return undefined;
   return `processes in the sandbox still hold capabilities (${result.output.trim()}); this bwrap ignores --cap-drop ALL`;
+}
+
+// 2 is SECCOMP_MODE_FILTER: the command runs under a filter (which one, the threat tests check).
+function verifySeccompFilter(result: ExecResult): string | undefined {
+  if (/^Seccomp:\s*2$/m.test(result.output)) return undefined;
+  return `commands in the sandbox run without a seccomp filter (${result.output.trim()}); this bwrap ignores --seccomp`;
 }
 
 function sandboxIsHostRoot(hostUser: HostUser | undefined): boolean {

@@ -54,6 +54,10 @@ describe("buildBwrapArgs", () => {
     expect(indexOfOption(list, "--ro-bind", "/proc/sys", "/proc/sys")).toBeGreaterThan(list.indexOf("--proc"));
   });
 
+  test.each([false, true])("loads the seccomp filter from its descriptor (network: %s)", (network) => {
+    expect(indexOfOption(args({ network }), "--seccomp", "8")).toBeGreaterThan(-1);
+  });
+
   test("mirrors the host's /bin, /lib and /lib64 and never binds the host root", () => {
     const list = args();
     expect(indexOfOption(list, "--symlink", "usr/bin", "/bin")).toBeGreaterThan(-1);
