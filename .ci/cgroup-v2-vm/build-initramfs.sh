@@ -5,7 +5,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 k=$here/kernel
 mkdir -p "$k"
 if ! ls "$k"/root/boot/vmlinuz-* >/dev/null 2>&1; then
-  pkg=$(apt-cache depends linux-image-amd64 | awk '/Depends: linux-image-/{print $2; exit}')
+  pkg=$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-/{print $2; exit}')
+  # A machine that had every package already may have no package lists yet.
+  if [ -z "$pkg" ]; then apt-get update -qq; pkg=$(apt-cache depends linux-image-amd64 | awk '/Depends: linux-image-/{print $2; exit}'); fi
   (cd "$k" && apt-get download "$pkg" && dpkg-deb -x "$pkg"_*.deb root)
 fi
 ver=$(basename "$k"/root/lib/modules/*)
