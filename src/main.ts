@@ -2,14 +2,21 @@ import { existsSync } from "node:fs";
 import { run } from "probot";
 import { pino } from "pino";
 import { codexBot } from "./app.js";
+import { resolveHostSandboxUser } from "./config/sandbox-user.js";
 import { ConfigError, readServerConfig } from "./config/server-config.js";
+import { secureDataDir } from "./workspace/data-dir-access.js";
 
 /** `npm start`: validate the environment, then hand over to Probot (which shows its setup page when APP_ID is unset). */
 try {
   // Probot's setup page writes the new app's credentials to .env; read it before validating.
   if (existsSync(".env")) process.loadEnvFile(".env");
   const config = readServerConfig(process.env);
-  await run(codexBot(config));
+  const sandboxUser = resolveHostSandboxUser(config.CODEX_SANDBOX_USER);
+  // Files with the app's credentials that a sandbox escape must not be able to read.
+  const secretFiles = [".env", ...(process.env.PRIVATE_KEY_PATH ? [process.env.PRIVATE_KEY_PATH] : [])];
+  const problems = await secureDataDir(config.CODEX_DATA_DIR, sandboxUser.hostUser, secretFiles);
+  if (problems.length > 0) throw new ConfigError(problems);
+  await run(codexBot(config, sandboxUser));
 } catch (error) {
   const log = pino({ name: "codex-bot" });
   if (error instanceof ConfigError) log.fatal(error.message);

@@ -35,7 +35,7 @@ test("stop() waits for the sandbox self-test, never starts the worker after it, 
   await queued.close();
   const lines: string[] = [];
   let routes: Route | undefined;
-  const app = codexBot(readServerConfig({ CODEX_DATA_DIR: dir }));
+  const app = codexBot(readServerConfig({ CODEX_DATA_DIR: dir }), { mode: "host-root", uid: 0, hostUser: undefined, warning: "as host root (test)" });
   await app(probotLoggingTo(lines), { addHandler: (handler: Route) => (routes = handler), cwd: process.cwd() } as never);
 
   await app.stop();

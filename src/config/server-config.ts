@@ -39,6 +39,8 @@ const serverConfigSchema = z
     CODEX_SANDBOX_PROCESSES: sandboxLimit(512, "processes"),
     CODEX_SANDBOX_DISK_MB: sandboxLimit(20480, "MB"),
     CODEX_SANDBOX_TMP_MB: sandboxLimit(1024, "MB"),
+    // Who bubblewrap runs as on the host; unset means codex-sandbox (config/sandbox-user.ts resolves it at start).
+    CODEX_SANDBOX_USER: z.string().regex(/^([a-z_][a-z0-9_-]*\$?|\d+)$/, "must be a user name such as codex-sandbox, a numeric uid, or root").optional(),
     PORT: positiveInt(3000),
     GHE_HOST: z.string().regex(/^[\w.-]+(:\d+)?$/, "must be a host name such as github.example.com, without a scheme").optional(),
     GHE_PROTOCOL: z.enum(["http", "https"]).default("https"),
