@@ -50,3 +50,13 @@ test("stop() waits for the sandbox self-test, never starts the worker after it, 
   const request = Object.assign(new IncomingMessage(new Socket()), { method: "GET", url: "/codex/health" });
   await expect(routes!(request, new ServerResponse(request))).rejects.toThrow(/not open/);
 });
+
+test("a sandbox run as host root is logged at start as a warning saying what is weaker", async () => {
+  const lines: string[] = [];
+  const warning = "CODEX_SANDBOX_USER=root: bubblewrap runs as host root (test)";
+  const app = codexBot(readServerConfig({ CODEX_DATA_DIR: dir }), { mode: "host-root", uid: 0, hostUser: undefined, warning });
+  await app(probotLoggingTo(lines), { addHandler: () => undefined, cwd: process.cwd() } as never);
+  await app.stop();
+  const logged = lines.map((line) => JSON.parse(line) as { level: number; msg: string }).find((entry) => entry.msg.includes(warning));
+  expect(logged).toMatchObject({ level: 40, msg: `sandbox user: ${warning}` });
+});
