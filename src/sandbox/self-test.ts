@@ -122,10 +122,13 @@ async function collectWarnings(options: SelfTestOptions): Promise<string[]> {
   await cgroup?.destroy();
   if (cgroup !== undefined) return [];
   const processLimit = options.hostUser
-    ? "the process limit is per host user (`ulimit -u`), shared by concurrent sandboxes"
+    // Measured on Linux 6.18: RLIMIT_NPROC counts per user namespace, so each sandbox has its own
+    // count; kernels before 5.14 counted every process of the host user together.
+    ? "the process limit is `ulimit -u`, which binds the unprivileged sandbox user (on kernels before 5.14 it counts all of that user's processes together)"
     : "the process limit is NOT enforced (`ulimit -u` does not bind host root): a fork bomb can exhaust the host";
   return [
     `no writable cgroup v1 pids/memory controller under ${options.cgroupRoot ?? "/sys/fs/cgroup"}: ${processLimit}, ` +
-      "and memory is bounded only per process (`ulimit -v`). Mount cgroup v1 read-write for the bot, or set hostUser.",
+      "and memory is bounded only per process (`ulimit -v`). Mount cgroup v1 read-write for the bot" +
+      (options.hostUser ? "." : ", and run bubblewrap as an unprivileged user (CODEX_SANDBOX_USER)."),
   ];
 }

@@ -83,7 +83,7 @@ describe.each(SANDBOX_MODES)("$name", (mode) => {
     // The one difference between the modes: `ulimit -u` binds an unprivileged host user, never host root.
     test("without cgroups, passes with a warning saying what holds the process limit", async () => {
       const result = await runSandboxSelfTest({ cgroupRoot: "/nonexistent-cgroup-root", hostUser });
-      const warning = hostUser ? /the process limit is per host user \(`ulimit -u`\)/ : /process limit is NOT enforced/;
+      const warning = hostUser ? /the process limit is `ulimit -u`, which binds the unprivileged sandbox user/ : /process limit is NOT enforced.*CODEX_SANDBOX_USER/;
       expect(result).toEqual({ ok: true, warnings: [expect.stringMatching(warning)], setupNetwork: { ok: true } });
     });
 
