@@ -97,6 +97,21 @@ describe("a code task with bubblewrap run as the sandbox user", () => {
     expect(await readdir(join(harness.dataDir, "workspaces"))).toEqual([]);
   });
 
+  test("a review reads the pull request's checkout as the sandbox user, and still cannot write it", async () => {
+    const { cloneUrl } = await fake.createRepo({ owner: "o", name: "app", files: { ...FILES, ".github/codex.yml": "setup: []\n" } });
+    const headSha = await fake.pushBranch("o", "app", "feature", { "src/a.js": "export const a = 3;\n" }, "Three");
+    const pull = await fake.openPullRequest("o", "app", { head: "feature", title: "Three", body: "a is 3", user: "author" });
+    await startHarness([shell("cat src/a.js; echo x > src/a.js"), { text: JSON.stringify({ summary: "Sets a to 3.", findings: [] }) }]);
+    await harness.enqueueReview("o", "app", cloneUrl, { number: pull.number, headSha });
+    await harness.runNext();
+
+    expect(sandboxes.map((options) => options.hostUser)).toEqual([hostUser]);
+    const seen = JSON.stringify(model.requests[1]!.body);
+    expect(seen).toContain("export const a = 3;");
+    expect(seen).toContain("Read-only file system");
+    expect(fake.reviews("o", "app", pull.number)).toHaveLength(1);
+  });
+
   test("the dependency cache is the bot's and read-only, and what it restores is the sandbox user's to change", async () => {
     const { cloneUrl } = await fake.createRepo({ owner: "o", name: "app", files: FILES });
     for (const number of [1, 2]) fake.addIssue("o", "app", { number, title: `Issue ${number}`, body: "look", user: "maintainer" });
