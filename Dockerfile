@@ -18,8 +18,13 @@ COPY package.json package-lock.json ./
 RUN npm install --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY app.yml ./
-RUN mkdir -p /data && chown node:node /data
-USER node
+# The bot runs as root, so that it can start bubblewrap as this unprivileged user (CODEX_SANDBOX_USER's
+# default) and make the sandbox's cgroups; a sandbox escape lands in codex-sandbox, which can read none
+# of the bot's files. The uid is fixed so that a volume's ownership means the same in every image.
+RUN groupadd --system --gid 10001 codex-sandbox \
+ && useradd --system --uid 10001 --gid codex-sandbox --no-create-home --shell /usr/sbin/nologin codex-sandbox
+# Root's, traversable only: at start the bot makes workspaces/ 0711 and everything else 0700 or 0600.
+RUN mkdir -p /data && chmod 0711 /data
 VOLUME /data
 EXPOSE 3000
 CMD ["node", "dist/main.js"]

@@ -4,6 +4,7 @@ import { createModelClient } from "./agent/model-client.js";
 import { RepoConfigCache } from "./config/repo-config-cache.js";
 import { serverSandboxLimits } from "./config/sandbox-limits.js";
 import type { ServerConfig } from "./config/server-config.js";
+import { describeSandboxUser, type SandboxUser } from "./config/sandbox-user.js";
 import { createScopedOctokit } from "./github/scoped-installation.js";
 import type { Octokit, RepoRef } from "./github/types.js";
 import { createSandbox, runSandboxSelfTest } from "./sandbox/index.js";
@@ -37,10 +38,13 @@ function readSetupSecrets(env: NodeJS.ProcessEnv): Record<string, string> {
 /**
  * The Probot app: wiring only. Handlers enqueue; the worker runs tasks. `stop()` ends what the
  * app started: it waits for the self-test and the running tasks, then closes the task store.
+ * `sandboxUser` is who bubblewrap runs as, resolved from CODEX_SANDBOX_USER at start.
  */
-export function codexBot(config: ServerConfig) {
+export function codexBot(config: ServerConfig, sandboxUser: SandboxUser) {
   const stops: (() => Promise<void>)[] = [];
   const appFn = async (app: Probot, { addHandler }: ApplicationFunctionOptions): Promise<void> => {
+    if (sandboxUser.warning) app.log.warn({ sandboxUser: sandboxUser.mode }, `sandbox user: ${sandboxUser.warning}`);
+    else app.log.info(describeSandboxUser(sandboxUser), "sandbox user: bubblewrap runs as the dedicated unprivileged user");
     const store = await openStore(config);
     const setupSecrets = readSetupSecrets(process.env);
     const repoConfig = new RepoConfigCache();
@@ -56,6 +60,7 @@ export function codexBot(config: ServerConfig) {
       ...createTaskCredentials(appOctokit),
       botIdentity: resolveBotIdentity(app, config.githubHost),
       sandboxHealth: () => health,
+      sandboxUser: sandboxUser.hostUser,
       // Every sandbox's cgroups go where the operator put them.
       createSandbox: (options) => createSandbox({ ...options, cgroupRoot: placement.root, cgroupParent: placement.parent }),
       createModel: (model) => createModelClient({ api: config.CODEX_MODEL_API, model, baseURL: config.OPENAI_BASE_URL, apiKey: config.OPENAI_API_KEY }),
@@ -81,7 +86,7 @@ export function codexBot(config: ServerConfig) {
     const sweep = config.CODEX_REDELIVERY_SWEEP_MINUTES > 0
       ? startRedeliverySweep({ appOctokit, ledger: store, log: app.log, intervalMs: config.CODEX_REDELIVERY_SWEEP_MINUTES * 60_000 })
       : undefined;
-    addHandler(createRoutes(config.CODEX_DATA_DIR, store, () => health, serverSandboxLimits(config)));
+    addHandler(createRoutes(config.CODEX_DATA_DIR, store, () => health, { sandboxLimits: serverSandboxLimits(config), sandboxUser: describeSandboxUser(sandboxUser) }));
 
     const cleanupOctokit = async (installationId: number, repo: RepoRef) => createScopedOctokit(await appOctokit(), { installationId, repo }, BRANCH_CLEANUP_PERMISSIONS);
     const janitor = setInterval(() => void sweepAbandonedBranches(repoConfig, store, cleanupOctokit, app.log), JANITOR_INTERVAL_MS);
@@ -91,7 +96,7 @@ export function codexBot(config: ServerConfig) {
     if (recovered.requeued + recovered.failed > 0) app.log.info(recovered, "recovered tasks interrupted by a restart");
     // Fail closed: tasks wait for the self-test, and a failed self-test refuses them with its reason.
     let stopping = false;
-    const selfTest = runSandboxSelfTest({ cgroupRoot: placement.root, cgroupParent: placement.parent }).then((result) => {
+    const selfTest = runSandboxSelfTest({ hostUser: sandboxUser.hostUser, cgroupRoot: placement.root, cgroupParent: placement.parent }).then((result) => {
       health = result.ok ? { ok: true, enforcement: result.enforcement, warnings: result.warnings } : { ok: false, reason: result.reason };
       if (result.ok) app.log.info({ limits: result.enforcement }, `sandbox self-test passed; limits enforced by ${result.enforcement.mechanism}`);
       if (result.ok && !result.cgroups.ok) app.log.warn("CODEX_ALLOW_RLIMIT_ONLY is set: the sandbox runs with rlimits alone, which are weaker");

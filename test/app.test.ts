@@ -35,7 +35,7 @@ test("stop() waits for the sandbox self-test, never starts the worker after it, 
   await queued.close();
   const lines: string[] = [];
   let routes: Route | undefined;
-  const app = codexBot(readServerConfig({ CODEX_DATA_DIR: dir }));
+  const app = codexBot(readServerConfig({ CODEX_DATA_DIR: dir }), { mode: "host-root", uid: 0, hostUser: undefined, warning: "as host root (test)" });
   await app(probotLoggingTo(lines), { addHandler: (handler: Route) => (routes = handler), cwd: process.cwd() } as never);
 
   await app.stop();
@@ -49,4 +49,14 @@ test("stop() waits for the sandbox self-test, never starts the worker after it, 
   // The app's own connection is closed: the health route can no longer count tasks.
   const request = Object.assign(new IncomingMessage(new Socket()), { method: "GET", url: "/codex/health" });
   await expect(routes!(request, new ServerResponse(request))).rejects.toThrow(/not open/);
+});
+
+test("a sandbox run as host root is logged at start as a warning saying what is weaker", async () => {
+  const lines: string[] = [];
+  const warning = "CODEX_SANDBOX_USER=root: bubblewrap runs as host root (test)";
+  const app = codexBot(readServerConfig({ CODEX_DATA_DIR: dir }), { mode: "host-root", uid: 0, hostUser: undefined, warning });
+  await app(probotLoggingTo(lines), { addHandler: () => undefined, cwd: process.cwd() } as never);
+  await app.stop();
+  const logged = lines.map((line) => JSON.parse(line) as { level: number; msg: string }).find((entry) => entry.msg.includes(warning));
+  expect(logged).toMatchObject({ level: 40, msg: `sandbox user: ${warning}` });
 });

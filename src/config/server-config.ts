@@ -46,6 +46,8 @@ const serverConfigSchema = z
     CODEX_CGROUP_ROOT: z.string().regex(/^\//, "must be an absolute path such as /sys/fs/cgroup").default("/sys/fs/cgroup"),
     CODEX_CGROUP_PARENT: z.string().regex(/^\/(?!.*\/\.\.?(\/|$))/, "must be a cgroup path such as /system.slice/codex-bot.service (no . or ..)").optional(),
     CODEX_ALLOW_RLIMIT_ONLY: flag(),
+    // Who bubblewrap runs as on the host; unset means codex-sandbox (config/sandbox-user.ts resolves it at start).
+    CODEX_SANDBOX_USER: z.string().regex(/^([a-z_][a-z0-9_-]*\$?|\d+)$/, "must be a user name such as codex-sandbox, a numeric uid, or root").optional(),
     PORT: positiveInt(3000),
     GHE_HOST: z.string().regex(/^[\w.-]+(:\d+)?$/, "must be a host name such as github.example.com, without a scheme").optional(),
     GHE_PROTOCOL: z.enum(["http", "https"]).default("https"),

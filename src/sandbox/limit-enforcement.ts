@@ -23,7 +23,8 @@ export function describeLimitEnforcement(cgroups: CgroupSupport, sandboxIsHostRo
     ? `${hierarchy} pids controller (pids.max): the whole sandbox`
     : sandboxIsHostRoot
       ? "NOT ENFORCED: ulimit -u does not bind host root and there is no pids cgroup"
-      : "ulimit -u: counts every process of the sandbox's host user, shared by concurrent sandboxes";
+      // Measured on Linux 6.18: RLIMIT_NPROC counts per user namespace, so each sandbox has its own count.
+      : "ulimit -u: binds the unprivileged sandbox user (per sandbox on Linux 5.14+; before, all of that user's processes together)";
   return {
     mechanism: hierarchy ?? "rlimits only",
     memory,

@@ -14,6 +14,13 @@ export const BASE_SANDBOX_ENV: Readonly<Record<string, string>> = Object.freeze(
   GIT_TERMINAL_PROMPT: "0",
   PAGER: "cat",
   GIT_PAGER: "cat",
+  // With bubblewrap run as an unprivileged host user (CODEX_SANDBOX_USER), the task's git
+  // directory belongs to a host uid the sandbox does not map (the bot's), so git inside refuses
+  // /workspace as "dubious ownership". safe.directory is honoured only from protected config,
+  // which includes the command-line scope these variables set.
+  GIT_CONFIG_COUNT: "1",
+  GIT_CONFIG_KEY_0: "safe.directory",
+  GIT_CONFIG_VALUE_0: "/workspace",
 });
 
 // Names that usually carry credentials, or proxies that could route traffic through an

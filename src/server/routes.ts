@@ -5,15 +5,23 @@ import type { Store } from "../store/store.js";
 import { taskLogPath } from "../tasks/task-log.js";
 import type { SandboxHealth } from "../tasks/runner-deps.js";
 
+/** The operator's sandbox settings the health page shows. */
+export interface SandboxSettings {
+  sandboxLimits: SandboxLimitSettings;
+  /** config/sandbox-user.ts describeSandboxUser. */
+  sandboxUser: Record<string, string | number>;
+}
+
 const LOG_PATH = /^\/codex\/logs\/([0-9a-f]{32})$/;
 
 /**
  * Extra HTTP routes beside Probot's webhook endpoint. Returns true when it answered.
  * A task log is reachable only through its unguessable id, which appears in the status
  * comment and the PR; it holds no secrets (they are redacted as the log is written).
- * The health page shows the operator's sandbox limits: the most any repository's sandbox gets.
+ * The health page shows the operator's sandbox limits (the most any repository's sandbox gets) and
+ * who bubblewrap runs as on the host, with the warning when that is weaker than a dedicated user.
  */
-export function createRoutes(dataDir: string, store: Store, health: () => SandboxHealth, sandboxLimits: SandboxLimitSettings) {
+export function createRoutes(dataDir: string, store: Store, health: () => SandboxHealth, settings: SandboxSettings) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
     const path = (req.url ?? "").split("?")[0] ?? "";
     if (req.method !== "GET") return false;
@@ -22,7 +30,7 @@ export function createRoutes(dataDir: string, store: Store, health: () => Sandbo
       res.writeHead(sandbox.ok ? 200 : 503, { "content-type": "application/json" });
       const backlog = await store.inboxBacklog();
       const inbox = { pending: backlog.pending, oldestPendingAgeSeconds: backlog.oldestReceivedAt === null ? null : Math.round((Date.now() - backlog.oldestReceivedAt) / 1000) };
-      res.end(JSON.stringify({ sandbox, sandboxLimits, inbox, queued: await store.countByStatus("queued"), running: await store.countByStatus("running") }));
+      res.end(JSON.stringify({ sandbox, sandboxLimits: settings.sandboxLimits, sandboxUser: settings.sandboxUser, inbox, queued: await store.countByStatus("queued"), running: await store.countByStatus("running") }));
       return true;
     }
     const match = LOG_PATH.exec(path);

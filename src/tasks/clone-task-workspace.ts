@@ -11,7 +11,7 @@ export interface Checkout {
 
 /**
  * A workspace on `branch`, from the repository's refreshed mirror, with its git directory outside
- * the agent's reach. The token joins the task's secrets before it is used, so nothing logs it.
+ * the agent's reach and its work tree the sandbox user's. The token joins the task's secrets before it is used, so nothing logs it.
  */
 export async function cloneTaskWorkspace(ctx: TaskContext, branch: string): Promise<Checkout> {
   const { deps } = ctx;
@@ -20,6 +20,7 @@ export async function cloneTaskWorkspace(ctx: TaskContext, branch: string): Prom
   const workspace = await cloneIntoWorkspace({
     cloneUrl: ctx.task.request.cloneUrl, branch, token,
     parentDir: join(deps.config.CODEX_DATA_DIR, "workspaces"), mirrorsDir: join(deps.config.CODEX_DATA_DIR, "mirrors"),
+    ...(deps.sandboxUser ? { workTreeOwner: deps.sandboxUser } : {}),
   });
   ctx.workspaces.push(workspace);
   return { workspace, token, branch };

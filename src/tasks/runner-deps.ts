@@ -4,7 +4,7 @@ import type { RepoConfigCache } from "../config/repo-config-cache.js";
 import type { ServerConfig } from "../config/server-config.js";
 import type { Octokit, RepoRef } from "../github/types.js";
 import type { LimitEnforcement } from "../sandbox/limit-enforcement.js";
-import type { Sandbox, SandboxOptions } from "../sandbox/types.js";
+import type { HostUser, Sandbox, SandboxOptions } from "../sandbox/types.js";
 import type { Identity } from "../workspace/task-workspace.js";
 import type { Store } from "../store/store.js";
 import type { TaskRecord } from "./task-types.js";
@@ -32,6 +32,11 @@ export interface RunnerDeps {
   installationToken(scope: TaskScope): Promise<string>;
   botIdentity(installationOctokit: Octokit): Promise<Identity>;
   sandboxHealth(): SandboxHealth;
+  /**
+   * The host user bubblewrap runs as (CODEX_SANDBOX_USER, resolved at start), who is given each
+   * task's work tree; undefined when bubblewrap runs as the bot's own user. Every sandbox gets it.
+   */
+  sandboxUser: HostUser | undefined;
   createSandbox(options: SandboxOptions): Sandbox;
   createModel(model: string): ModelClient;
   /** Public URL of a task's log page, when CODEX_PUBLIC_URL is set. */

@@ -1,6 +1,7 @@
 import { lstat, mkdir, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { execa } from "execa";
+import type { HostUser } from "../sandbox/types.js";
 
 // Plain argv, no shell; `--` ends options so no path can be read as one.
 const run = (file: string, args: string[]) => execa(file, args, { env: { PATH: process.env.PATH ?? "/usr/bin:/bin", LC_ALL: "C" }, extendEnv: false });
@@ -8,11 +9,21 @@ const run = (file: string, args: string[]) => execa(file, args, { env: { PATH: p
 /**
  * Copies `from` to `to` (which must not exist) keeping modes, times and symlinks as they are:
  * `cp -a`, never following a link. A reflink (copy-on-write) where the filesystem can, a real
- * copy elsewhere: never a hardlink, so the two copies cannot change each other.
+ * copy elsewhere: never a hardlink, so the two copies cannot change each other. The copy belongs
+ * to the bot, not to whoever owned the original (the sandbox user, for a dependency cache entry).
  */
 export async function copyTree(from: string, to: string): Promise<void> {
   await mkdir(dirname(to), { recursive: true });
-  await run("cp", ["-a", "--reflink=auto", "--no-target-directory", "--", from, to]);
+  await run("cp", ["-a", "--no-preserve=ownership", "--reflink=auto", "--no-target-directory", "--", from, to]);
+}
+
+/**
+ * Gives `path` and everything under it to `owner`: `chown -R` that changes links themselves
+ * (`-h`) and never follows one, neither at the top nor inside (`-P`), so nothing outside the tree
+ * changes hands however the tree is made.
+ */
+export async function chownTree(path: string, owner: HostUser): Promise<void> {
+  await run("chown", ["-R", "-P", "-h", `${owner.uid}:${owner.gid}`, "--", path]);
 }
 
 /** `chmod -R`, unless `path` is a symlink (chmod would follow it; links inside are skipped). */

@@ -1,6 +1,7 @@
 import { lstat, mkdir, mkdtemp, readdir, readFile, rename, stat, utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { copyTree, isFreshPathInside, makeReadOnly, makeWritable, removeTree } from "./copy-tree.js";
+import type { HostUser } from "../sandbox/types.js";
+import { chownTree, copyTree, isFreshPathInside, makeReadOnly, makeWritable, removeTree } from "./copy-tree.js";
 import { withPathLock } from "./path-lock.js";
 import type { RepoSlug } from "./repo-slug.js";
 
@@ -27,11 +28,12 @@ function entryDir(repoDir: string, key: string): string {
 }
 
 /**
- * Copies entry `key` into the work tree and makes the copy writable; the entry itself stays
- * read-only and shares nothing with the copy. Returns the restored paths, or undefined when
- * there is no such entry. Throws (having removed anything it copied) when it cannot restore.
+ * Copies entry `key` into the work tree and makes the copy writable, by `owner` when given (the
+ * sandbox user, who owns the work tree); the entry itself stays the bot's, read-only, and shares
+ * nothing with the copy. Returns the restored paths, or undefined when there is no such entry.
+ * Throws (having removed anything it copied) when it cannot restore.
  */
-export async function restoreDependencies(repoDir: string, key: string, workTree: string): Promise<string[] | undefined> {
+export async function restoreDependencies(repoDir: string, key: string, workTree: string, owner?: HostUser): Promise<string[] | undefined> {
   const entry = entryDir(repoDir, key);
   const manifest = await readManifest(entry);
   if (!manifest) return undefined;
@@ -46,6 +48,7 @@ export async function restoreDependencies(repoDir: string, key: string, workTree
       restored.push(path);
       await copyTree(join(entry, "tree", path), join(workTree, path));
       await makeWritable(join(workTree, path));
+      if (owner) await chownTree(join(workTree, path), owner);
     }
   } catch (error) {
     for (const path of restored) await removeTree(join(workTree, path));
@@ -55,8 +58,9 @@ export async function restoreDependencies(repoDir: string, key: string, workTree
 }
 
 /**
- * Stores `paths` of the work tree as entry `key`: copied into a temporary directory, made
- * read-only, then renamed into place, so a reader sees a whole entry or none. Keeps the
+ * Stores `paths` of the work tree as entry `key`: copied into a temporary directory (owned by the
+ * bot, not by the sandbox user who wrote the work tree), made read-only, then renamed into place,
+ * so a reader sees a whole entry or none. Keeps the
  * newest KEEP_ENTRIES_PER_REPO entries. Returns false when the entry already existed.
  */
 export async function storeDependencies(repoDir: string, key: string, workTree: string, paths: string[]): Promise<boolean> {

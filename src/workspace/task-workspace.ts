@@ -1,6 +1,8 @@
-import { mkdir, rm } from "node:fs/promises";
+import { chmod, mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { dir } from "tmp-promise";
+import type { HostUser } from "../sandbox/types.js";
+import { chownTree } from "./copy-tree.js";
 import { authHeaderConfig, hostGit, runHostGit, type GitDirs } from "./host-git.js";
 import { disarmWorkTree, neutraliseAttributes } from "./hostile-work-tree.js";
 import { withPathLock } from "./path-lock.js";
@@ -23,6 +25,11 @@ export interface CloneRequest {
   parentDir: string;
   /** Where the bare mirrors live, one per repository (under CODEX_DATA_DIR). */
   mirrorsDir: string;
+  /**
+   * Who bubblewrap runs as (CODEX_SANDBOX_USER), when not the bot itself: the checked-out work
+   * tree is given to it, so the sandbox can write there. The git directory stays the bot's.
+   */
+  workTreeOwner?: HostUser;
 }
 
 /**
@@ -45,9 +52,12 @@ export async function cloneIntoWorkspace(request: CloneRequest): Promise<TaskWor
 }
 
 async function workspaceFromMirror(request: CloneRequest, repo: RepoSlug, mirror: string, rebuild: boolean): Promise<TaskWorkspace> {
+  // Traversable, not listable: the sandbox user reaches its work tree and the git directory
+  // (mounted read-only) by path, and cannot list the other tasks' names.
   const root = await dir({ tmpdir: request.parentDir, prefix: "task-", unsafeCleanup: true });
   const dirs: GitDirs = { gitDir: join(root.path, "git"), workTree: join(root.path, "work") };
   try {
+    await chmod(root.path, 0o711);
     await mkdir(dirs.workTree);
     // The lock covers the fetch and the local clone, which links the mirror's files; after that
     // the task's git directory is its own, and the checkout runs beside other tasks' fetches.
@@ -66,6 +76,9 @@ async function workspaceFromMirror(request: CloneRequest, repo: RepoSlug, mirror
     await git(["remote", "set-url", "origin", request.cloneUrl]);
     await git(["update-ref", `refs/remotes/origin/${request.branch}`, baseSha]);
     await git(["checkout", "--quiet", "--detach", baseSha]);
+    // Host git keeps working on a tree owned by another uid: git checks ownership ("dubious
+    // ownership", safe.directory) only for a repository it discovers, never with GIT_DIR set.
+    if (request.workTreeOwner) await chownTree(dirs.workTree, request.workTreeOwner);
     return { ...dirs, baseSha, repo, remove: () => rm(root.path, { recursive: true, force: true }) };
   } catch (error) {
     await rm(root.path, { recursive: true, force: true });

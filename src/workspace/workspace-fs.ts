@@ -19,13 +19,21 @@ export interface Workspace {
   root: string;
   /** `root` with the host's own symlinks resolved (e.g. macOS /var), to check opened files. */
   realRoot: string;
+  /**
+   * Who owns the root when that is not this process, which is then root and gives what it
+   * creates to that owner (the sandbox user): else the sandbox could not write a file the
+   * agent's patch created, nor create files in a directory the patch made.
+   */
+  owner?: { uid: number; gid: number };
 }
 
 /** @throws PatchApplyError if the workspace is not a real directory. */
 export async function openWorkspace(dir: string): Promise<Workspace> {
   const root = path.resolve(dir);
   await assertRootIsDirectory(root);
-  return { root, realRoot: await fs.realpath(root) };
+  const { uid, gid } = await fs.lstat(root);
+  const owner = process.getuid?.() === 0 && uid !== 0 ? { uid, gid } : undefined;
+  return { root, realRoot: await fs.realpath(root), ...(owner ? { owner } : {}) };
 }
 
 /**
@@ -126,6 +134,7 @@ export async function writeWorkspaceFile(workspace: Workspace, rel: WorkspacePat
     await handle.truncate(0);
     await handle.writeFile(text, "utf8");
     if (mode !== undefined) await handle.chmod(mode);
+    await giveToOwner(workspace, handle, opened);
   } finally {
     await handle.close();
   }
@@ -143,13 +152,33 @@ async function createParentDirectories(workspace: Workspace, rel: WorkspacePath)
   let current = workspace.root;
   for (const [index, segment] of segments.entries()) {
     current = path.join(current, segment);
-    await fs.mkdir(current, { mode: 0o755 }).catch((error: NodeJS.ErrnoException) => {
+    const created = await fs.mkdir(current, { mode: 0o755 }).then(() => true, (error: NodeJS.ErrnoException) => {
       if (error.code !== "EEXIST") throw error;
+      return false;
     });
     const stats = await fs.lstat(current);
     if (stats.isSymbolicLink() || !stats.isDirectory()) {
       throw refuse(rel, `'${segments.slice(0, index + 1).join("/")}' is not a directory`);
     }
+    if (created && workspace.owner) await giveDirectoryToOwner(workspace, current, rel);
+  }
+}
+
+/** Through the descriptor (fchown), so no link swapped in after the checks can redirect it. */
+async function giveToOwner(workspace: Workspace, handle: FileHandle, opened: Stats): Promise<void> {
+  const owner = workspace.owner;
+  if (owner && (opened.uid !== owner.uid || opened.gid !== owner.gid)) await handle.chown(owner.uid, owner.gid);
+}
+
+async function giveDirectoryToOwner(workspace: Workspace, dir: string, rel: WorkspacePath): Promise<void> {
+  const handle = await fs.open(dir, DIRECTORY_FLAGS);
+  try {
+    if (await pointsElsewhere(handle, path.join(workspace.realRoot, path.relative(workspace.root, dir)))) {
+      throw refuse(rel, "a directory was replaced by a link while it was created");
+    }
+    await giveToOwner(workspace, handle, await handle.stat());
+  } finally {
+    await handle.close();
   }
 }
 

@@ -29,6 +29,21 @@ describe("first start and the app manifest", () => {
     }
   }, 180_000);
 
+  test("`npm start` refuses to start when the sandbox user does not exist, saying how to create it", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "codex-setup-"));
+    try {
+      const result = await execa("npm", ["start", "--silent"], {
+        cwd: process.cwd(), env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/root", CODEX_DATA_DIR: dir, CODEX_SANDBOX_USER: "codex-no-such-user" },
+        extendEnv: false, reject: false, timeout: 120_000,
+      });
+      expect(result.exitCode).toBe(1);
+      expect(result.stdout).toContain("useradd --system --user-group --no-create-home --shell /usr/sbin/nologin codex-no-such-user");
+      expect(result.stdout).toContain("CODEX_SANDBOX_USER=root");
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 180_000);
+
   test("app.yml subscribes to exactly the events the app handles", async () => {
     const manifest = parse(await readFile("app.yml", "utf8")) as { default_events: string[] };
     // Building the handlers touches nothing: every dependency is only called by an event.

@@ -12,6 +12,7 @@ import { createCodeTaskRunner } from "../../src/tasks/run-code-task.js";
 import { createReviewTaskRunner } from "../../src/tasks/run-review-task.js";
 import { createTaskCredentials } from "../../src/tasks/task-credentials.js";
 import { dispatchByKind } from "../../src/tasks/task-worker.js";
+import { secureDataDir } from "../../src/workspace/data-dir-access.js";
 import type { RunnerDeps, SandboxHealth } from "../../src/tasks/runner-deps.js";
 import { SqliteStore } from "../../src/store/sqlite/sqlite-store.js";
 import type { Store } from "../../src/store/store.js";
@@ -39,13 +40,17 @@ export interface Harness {
 
 /**
  * The code-task runner with every real part (git, bubblewrap, SQLite, the OpenAI SDK) and only
- * GitHub and the model replaced by local fakes, without the HTTP server around it.
+ * GitHub and the model replaced by local fakes, without the HTTP server around it. Bubblewrap runs
+ * as the test's own user (root) unless `overrides.sandboxUser` names another, as CODEX_SANDBOX_USER
+ * would; the data directory is prepared for it as at the bot's start.
  */
 export async function createRunnerHarness(fake: FakeGitHub, model: ScriptedModel, overrides: Partial<RunnerDeps> = {}): Promise<Harness> {
   const dataDir = await mkdtemp(join(tmpdir(), "codex-runner-"));
   const store = new SqliteStore(join(dataDir, "codex.db"));
   const config = readServerConfig({ CODEX_DATA_DIR: dataDir, CODEX_COMMAND_TIMEOUT_SECONDS: "60" });
   const health: SandboxHealth = { ok: true };
+  const problems = await secureDataDir(dataDir, overrides.sandboxUser);
+  if (problems.length > 0) throw new Error(problems.join("\n"));
   const appOctokit = new TestOctokit({ auth: { appId: 1, privateKey: appPrivateKey() }, baseUrl: fake.apiUrl }) as unknown as Octokit;
   const deps: RunnerDeps = {
     store,
@@ -56,6 +61,7 @@ export async function createRunnerHarness(fake: FakeGitHub, model: ScriptedModel
     ...createTaskCredentials(async () => appOctokit),
     botIdentity: async () => ({ name: "codex-bot[bot]", email: "1+codex-bot[bot]@users.noreply.github.com" }),
     sandboxHealth: () => health,
+    sandboxUser: undefined,
     createSandbox,
     createModel: (name) => createModelClient({ api: "responses", model: name, baseURL: model.url, apiKey: "sk-test" }),
     logUrl: (logId) => `http://bot.test/codex/logs/${logId}`,

@@ -97,7 +97,7 @@ describe("buildBwrapArgs", () => {
     const clear = list.indexOf("--clearenv");
     const names = list.flatMap((arg, i) => (arg === "--setenv" ? [list[i + 1]] : []));
     expect(names.sort()).toEqual(
-      ["CI", "GIT_PAGER", "GIT_TERMINAL_PROMPT", "HOME", "LANG", "NODE_ENV", "PAGER", "PATH", "TERM", "TMPDIR"].sort(),
+      ["CI", "GIT_CONFIG_COUNT", "GIT_CONFIG_KEY_0", "GIT_CONFIG_VALUE_0", "GIT_PAGER", "GIT_TERMINAL_PROMPT", "HOME", "LANG", "NODE_ENV", "PAGER", "PATH", "TERM", "TMPDIR"].sort(),
     );
     expect(list.indexOf("--setenv")).toBeGreaterThan(clear);
     expect(indexOfOption(list, "--setenv", "HOME", "/home/sandbox")).toBeGreaterThan(-1);

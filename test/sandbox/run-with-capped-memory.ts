@@ -4,7 +4,7 @@
 // replaced by its length.
 //
 //   node --import test/helpers/ts-source-hooks.ts test/sandbox/run-with-capped-memory.ts \
-//     <workspace> <headroom bytes> <command> [--keep-chunks]
+//     <workspace> <headroom bytes> <command> [--keep-chunks] [--host-user=<uid>:<gid>]
 //
 // --keep-chunks makes the output reader also keep every chunk it is given (the bug this guards
 // against), to show that the cap would catch it.
@@ -18,7 +18,9 @@ import { CappedOutput } from "../../src/sandbox/capped-output.js";
 import { createSandbox } from "../../src/sandbox/run-in-sandbox.js";
 
 const TIMEOUT_MS = 60_000;
-const [workspace = "", headroom = "", command = "", mode] = process.argv.slice(2);
+const [workspace = "", headroom = "", command = "", ...flags] = process.argv.slice(2);
+const hostUserFlag = /^--host-user=(\d+):(\d+)$/.exec(flags.find((flag) => flag.startsWith("--host-user=")) ?? "");
+const hostUser = hostUserFlag ? { uid: Number(hostUserFlag[1]), gid: Number(hostUserFlag[2]) } : undefined;
 
 async function dataBytes(): Promise<number> {
   const status = await readFile("/proc/self/status", "utf8");
@@ -27,7 +29,7 @@ async function dataBytes(): Promise<number> {
   return Number(kib) * 1024;
 }
 
-if (mode === "--keep-chunks") {
+if (flags.includes("--keep-chunks")) {
   const kept: (Buffer | string)[] = [];
   const push = CappedOutput.prototype.push;
   CappedOutput.prototype.push = function (this: CappedOutput, chunk: Buffer | string) {
@@ -36,7 +38,7 @@ if (mode === "--keep-chunks") {
   };
 }
 
-const sandbox = createSandbox({ workspace, network: false });
+const sandbox = createSandbox({ workspace, network: false, hostUser });
 // Warm up first (modules loaded, thread pool started, a cgroup made), so that the cap starts
 // from the process as it reads output, not as it starts.
 await sandbox.run("true");

@@ -1,10 +1,44 @@
 import { existsSync } from "node:fs";
-import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { chmod, chown, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import { createServer as createNetServer, type AddressInfo } from "node:net";
 import { networkInterfaces, tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import type { HostUser } from "../../src/sandbox/types.js";
+
+/** `nobody` on Debian: an unprivileged account every fresh machine has. */
+export const NOBODY: HostUser = { uid: 65534, gid: 65534 };
+
+/** Who bubblewrap runs as on the host. */
+export interface SandboxMode {
+  name: string;
+  hostUser: HostUser | undefined;
+}
+
+/**
+ * The two ways the bot runs bubblewrap: as an unprivileged host user (the default,
+ * CODEX_SANDBOX_USER; `nobody` here) and as host root (CODEX_SANDBOX_USER=root). The threat
+ * suite runs each test in both, `describe.each(SANDBOX_MODES)("$name", (mode) => …)`, with the
+ * workspace given to the mode's user as the runner gives it the work tree. Switching users
+ * needs root, which the bot (and CI) runs as.
+ */
+export const SANDBOX_MODES: SandboxMode[] = [
+  { name: "as an unprivileged host user", hostUser: NOBODY },
+  { name: "as host root", hostUser: undefined },
+];
+
+/** Gives `dir` to the mode's user (a workspace the sandbox writes), as the runner gives it the work tree. */
+export async function handOver(dir: string, mode: SandboxMode): Promise<string> {
+  if (mode.hostUser) await chown(dir, mode.hostUser.uid, mode.hostUser.gid);
+  return dir;
+}
+
+/** Makes a directory the test made (mkdtemp: 0700) readable by anyone, as a task's git directory is. */
+export async function makeReadable(dir: string): Promise<string> {
+  await chmod(dir, 0o755);
+  return dir;
+}
 
 /** Temp directories that `removeAll` deletes; one tracker per test file. */
 export function createTempDirs() {

@@ -1,10 +1,11 @@
-// /codex/health shows the operator's sandbox limits beside the sandbox's state and the queue.
+// /codex/health shows the operator's sandbox limits and sandbox user beside the sandbox's state and the queue.
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { serverSandboxLimits } from "../../src/config/sandbox-limits.js";
+import { describeSandboxUser, resolveSandboxUser, type SandboxUser } from "../../src/config/sandbox-user.js";
 import { readServerConfig } from "../../src/config/server-config.js";
 import { createRoutes } from "../../src/server/routes.js";
 import { SqliteStore } from "../../src/store/sqlite/sqlite-store.js";
@@ -23,9 +24,11 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function serveHealth(env: Record<string, string>): Promise<string> {
+const DEDICATED: SandboxUser = { mode: "dedicated", name: "codex-sandbox", uid: 10001, gid: 10001, hostUser: { uid: 10001, gid: 10001 } };
+
+async function serveHealth(env: Record<string, string>, sandboxUser = DEDICATED): Promise<string> {
   const config = readServerConfig({ CODEX_DATA_DIR: dir, ...env });
-  const routes = createRoutes(dir, store, () => ({ ok: true }), serverSandboxLimits(config));
+  const routes = createRoutes(dir, store, () => ({ ok: true }), { sandboxLimits: serverSandboxLimits(config), sandboxUser: describeSandboxUser(sandboxUser) });
   server = createServer((req, res) => void routes(req, res));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}/codex/health`;
@@ -39,4 +42,13 @@ test("the health page shows the sandbox limits the operator set, defaults for th
     sandbox: { ok: true },
     sandboxLimits: { memory_mb: 2048, processes: 128, disk_mb: 20480, tmp_mb: 1024 },
   });
+});
+
+test("the health page names the sandbox user, and says what is weaker when it is host root", async () => {
+  expect(await (await fetch(await serveHealth({}))).json()).toMatchObject({ sandboxUser: { mode: "dedicated", name: "codex-sandbox", uid: 10001 } });
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  const asRoot = resolveSandboxUser("root", 0, () => ({ name: "root", uid: 0, gid: 0 }));
+  const health = (await (await fetch(await serveHealth({}, asRoot))).json()) as { sandboxUser: { mode: string; warning: string } };
+  expect(health.sandboxUser).toMatchObject({ mode: "host-root", uid: 0 });
+  expect(health.sandboxUser.warning).toMatch(/exempts host root from RLIMIT_NPROC/);
 });

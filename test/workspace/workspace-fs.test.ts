@@ -1,4 +1,4 @@
-import { mkdir, readFile, symlink, writeFile } from "node:fs/promises";
+import { chown, lstat, mkdir, readFile, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { PatchApplyError } from "../../src/agent/patch/errors.js";
 import { toWorkspacePath } from "../../src/agent/patch/workspace-path.js";
@@ -93,4 +93,28 @@ describe("toWorkspacePath", () => {
     expect(() => toWorkspacePath(raw)).toThrow(PatchApplyError);
     expect(() => toWorkspacePath(raw)).toThrow(reason);
   });
+});
+
+// The bot (root) edits a work tree that belongs to the sandbox user: what it creates must be that
+// user's, or the sandbox could not change the file nor add to the directory afterwards.
+const asRoot = process.getuid?.() === 0 ? test : test.skip;
+asRoot("files and directories a patch creates belong to the work tree's owner; existing ones keep theirs", async () => {
+  const owner = { uid: 65534, gid: 65534 };
+  await chown(dirs.workspace, owner.uid, owner.gid);
+  const workspace = await openWorkspace(dirs.workspace);
+  await writeWorkspaceFile(workspace, toWorkspacePath("src/new/b.txt"), "b\n");
+  await writeWorkspaceFile(workspace, toWorkspacePath("a.txt"), "changed\n");
+  for (const rel of ["src", "src/new", "src/new/b.txt"]) {
+    const info = await lstat(path.join(dirs.workspace, rel));
+    expect([rel, info.uid, info.gid]).toEqual([rel, owner.uid, owner.gid]);
+  }
+  // a.txt was made by the test (root) before the tree was handed over; writing it hands it over too.
+  expect((await lstat(path.join(dirs.workspace, "a.txt"))).uid).toBe(owner.uid);
+});
+
+asRoot("in a work tree the bot owns itself, nothing changes hands", async () => {
+  const workspace = await openWorkspace(dirs.workspace);
+  expect(workspace.owner).toBeUndefined();
+  await writeWorkspaceFile(workspace, toWorkspacePath("d/c.txt"), "c\n");
+  expect((await lstat(path.join(dirs.workspace, "d/c.txt"))).uid).toBe(0);
 });

@@ -43,7 +43,7 @@ async function main(): Promise<void> {
   const only = selectedSections(process.env);
   const verdicts: Verdict[] = [];
   const git = (await execa("git", ["--version"])).stdout;
-  console.log(`codex-bot bench · node ${process.version} · ${availableParallelism()} CPUs · ${git} · load average ${loadavg().map((l) => l.toFixed(2)).join(" ")}\n`);
+  console.log(`codex-bot bench · node ${process.version} · ${availableParallelism()} CPUs · ${git} · load average ${loadavg().map((l) => l.toFixed(2)).join(" ")} · ${benchSandboxUser()}\n`);
   if (only.has("sandbox")) verdicts.push(await sandboxSection());
   if (only.has("workspace") || only.has("setup")) verdicts.push(...(await gitSections(only)));
   if (only.has("output")) await outputSection();
@@ -127,3 +127,9 @@ main().catch((error: unknown) => {
   console.error(`bench failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
   process.exitCode = 2;
 });
+
+/** The bench's sandboxes run as the bench's own user, not CODEX_SANDBOX_USER: say which, since the numbers may differ. */
+function benchSandboxUser(): string {
+  const uid = process.getuid?.();
+  return uid === 0 ? "bubblewrap as host root (the bot runs it as CODEX_SANDBOX_USER)" : `bubblewrap as uid ${uid}`;
+}

@@ -21,7 +21,7 @@ export interface ReviewInput {
 export async function runModelReview(ctx: ReviewTaskContext, input: ReviewInput): Promise<ModelReview | null> {
   const { deps, task, repo } = ctx;
   const { checkout: { workspace: ws }, pull, config, files } = input;
-  const sandbox = deps.createSandbox({ workspace: ws.workTree, network: false, readOnly: [{ host: ws.workTree, sandbox: "/workspace" }, { host: ws.gitDir, sandbox: "/workspace/.git" }], limits: taskSandboxLimits(deps.config, config) });
+  const sandbox = deps.createSandbox({ workspace: ws.workTree, network: false, readOnly: [{ host: ws.workTree, sandbox: "/workspace" }, { host: ws.gitDir, sandbox: "/workspace/.git" }], limits: taskSandboxLimits(deps.config, config), hostUser: deps.sandboxUser });
   if (files.reviewed.length === 0) return null;
   return reviewWithModel({
     model: deps.createModel(config.model ?? deps.config.CODEX_MODEL), sandbox, files: files.reviewed, log: ctx.log,

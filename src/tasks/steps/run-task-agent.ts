@@ -18,7 +18,7 @@ export interface AgentResult {
 export async function runTaskAgent(ctx: CodeTaskContext, checkout: Checkout, config: RepoConfig, brief: AgentBrief): Promise<AgentResult> {
   const { deps } = ctx;
   const ws = checkout.workspace;
-  const sandbox = deps.createSandbox({ workspace: ws.workTree, network: false, readOnly: [{ host: ws.gitDir, sandbox: "/workspace/.git" }], limits: taskSandboxLimits(deps.config, config) });
+  const sandbox = deps.createSandbox({ workspace: ws.workTree, network: false, readOnly: [{ host: ws.gitDir, sandbox: "/workspace/.git" }], limits: taskSandboxLimits(deps.config, config), hostUser: deps.sandboxUser });
   const model = deps.createModel(config.model ?? deps.config.CODEX_MODEL);
   const outcome = await runAgentPhase({
     sandbox, files: brief.files, model, prompt: brief.prompt, log: ctx.log,

@@ -19,7 +19,8 @@ export async function setUpWorkspace(ctx: CodeTaskContext, checkout: Checkout, c
   const secrets = await collectSetupSecrets(ctx, config);
   if (!secrets) return false;
   const setup = await runSetupPhase({
-    sandbox: deps.createSandbox({ workspace: ws.workTree, network: true, secrets, limits: taskSandboxLimits(deps.config, config) }), workspace: ws, commands,
+    sandbox: deps.createSandbox({ workspace: ws.workTree, network: true, secrets, limits: taskSandboxLimits(deps.config, config), hostUser: deps.sandboxUser }),
+    workspace: ws, owner: deps.sandboxUser, commands,
     timeoutMs: deps.config.CODEX_SETUP_TIMEOUT_MINUTES * 60_000, log: ctx.log,
     cache: { rootDir: join(deps.config.CODEX_DATA_DIR, "cache", "deps"), repo: ws.repo, store: branch === task.request.defaultBranch },
   });

@@ -1,4 +1,4 @@
-import type { Sandbox } from "../../sandbox/types.js";
+import type { HostUser, Sandbox } from "../../sandbox/types.js";
 import { dependencyCacheKey } from "../../workspace/dependency-cache-key.js";
 import { repoCacheDir, restoreDependencies, storeDependencies } from "../../workspace/dependency-cache.js";
 import type { GitDirs } from "../../workspace/host-git.js";
@@ -18,6 +18,8 @@ export interface SetupRequest {
   /** A sandbox with network, on the workspace's work tree. */
   sandbox: Sandbox;
   workspace: GitDirs;
+  /** Who owns the work tree (the sandbox user), so that what the cache restores is theirs to change. */
+  owner?: HostUser | undefined;
   commands: string[];
   timeoutMs: number;
   log: TaskLog;
@@ -41,7 +43,7 @@ export async function runSetupPhase(request: SetupRequest): Promise<SetupResult>
   const key = cache && commands.length > 0 ? await dependencyCacheKey(workspace, cache.repo, commands).catch(() => undefined) : undefined;
   const repoDir = cache && key ? repoCacheDir(cache.rootDir, cache.repo) : undefined;
   if (repoDir && key) {
-    const restored = await restoreDependencies(repoDir, key, workspace.workTree).catch((error: unknown) => {
+    const restored = await restoreDependencies(repoDir, key, workspace.workTree, request.owner).catch((error: unknown) => {
       log.write(`setup: cache entry ${key} not used: ${(error as Error).message}`);
       return undefined;
     });

@@ -17,15 +17,14 @@ import { stdioFor } from "../../../src/sandbox/launch-sandbox.js";
 import { createSandbox, SPAWN_FAILURE_EXIT_CODE } from "../../../src/sandbox/run-in-sandbox.js";
 import { runSandboxSelfTest } from "../../../src/sandbox/self-test.js";
 import type { SandboxOptions } from "../../../src/sandbox/types.js";
-import { createTempDirs } from "../sandbox-test-helpers.js";
+import { createTempDirs, handOver, makeReadable, SANDBOX_MODES, type SandboxMode } from "../sandbox-test-helpers.js";
 import { CLONE_NEWTIME, FAMILIES, NAMESPACE_FLAGS, type Call } from "../seccomp-calls.js";
 import { hostFilterArch, syscallNumber } from "../syscall-numbers.js";
 
 const tempDirs = createTempDirs();
 let workspace: string;
-beforeAll(async () => {
-  workspace = await tempDirs.make();
-});
+// Set by each mode's beforeAll: the file runs once as an unprivileged host user, once as host root.
+let mode: SandboxMode;
 afterAll(() => tempDirs.removeAll());
 
 // One BPF instruction: return SECCOMP_RET_ALLOW. The control sandbox: everything else the same.
@@ -56,7 +55,7 @@ function present(calls: Call[]): Call[] {
 }
 
 async function inSandbox(command: string, options: Partial<SandboxOptions> = {}): Promise<string> {
-  const result = await createSandbox({ workspace, network: false, ...options }).run(command);
+  const result = await createSandbox({ workspace, network: false, hostUser: mode.hostUser, ...options }).run(command);
   return result.output;
 }
 
@@ -66,6 +65,7 @@ async function inUnfilteredSandbox(command: string): Promise<string> {
   const bwrap = findBwrap() ?? "/usr/bin/bwrap";
   const result = await execa(bwrap, [...buildBwrapArgs(options), "--", "/bin/bash", "-c", command], {
     stdio: stdioFor(options, ALLOW_ALL),
+    ...(mode.hostUser ? { uid: mode.hostUser.uid, gid: mode.hostUser.gid } : {}),
     env: {},
     extendEnv: false,
     reject: false,
@@ -80,6 +80,13 @@ function answers(output: string): Record<string, string> {
 }
 
 const label = (call: Call) => call.label ?? call.name;
+
+// Not indented below: the tests hold Python and bash in template literals, where indentation matters.
+describe.each(SANDBOX_MODES)("$name", (thisMode) => {
+beforeAll(async () => {
+  mode = thisMode;
+  workspace = await handOver(await tempDirs.make(), thisMode);
+});
 
 test("python3 is in the sandbox to make the calls", async () => {
   expect(existsSync("/usr/bin/python3")).toBe(true);
@@ -222,15 +229,15 @@ describe("fail closed", () => {
 
   test("on an architecture without a filter nothing runs, and the self-test says why", async () => {
     Object.defineProperty(process, "arch", { ...realArch, value: "s390x" });
-    const result = await createSandbox({ workspace, network: false }).run("echo ran > ran.txt");
+    const result = await createSandbox({ workspace, network: false, hostUser: mode.hostUser }).run("echo ran > ran.txt");
     expect(result.exitCode).toBe(SPAWN_FAILURE_EXIT_CODE);
     expect(result.output).toMatch(/no seccomp filter for this machine's architecture \(s390x\).*so no command runs/);
     expect(existsSync(join(workspace, "ran.txt"))).toBe(false);
-    expect(await runSandboxSelfTest()).toEqual({ ok: false, reason: expect.stringContaining("no seccomp filter for this machine's architecture (s390x)") });
+    expect(await runSandboxSelfTest({ hostUser: mode.hostUser })).toEqual({ ok: false, reason: expect.stringContaining("no seccomp filter for this machine's architecture (s390x)") });
   });
 
   test("a bwrap that drops --seccomp is found out by the self-test", async () => {
-    const dir = await tempDirs.make();
+    const dir = await makeReadable(await tempDirs.make());
     const realBwrap = findBwrap() ?? "/usr/bin/bwrap";
     await writeFile(
       join(dir, "bwrap"),
@@ -242,9 +249,10 @@ exec -c ${realBwrap} "\${args[@]}"
 `,
       { mode: 0o755 },
     );
-    expect(await runSandboxSelfTest({ env: { PATH: dir } })).toEqual({
+    expect(await runSandboxSelfTest({ env: { PATH: dir }, hostUser: mode.hostUser })).toEqual({
       ok: false,
       reason: expect.stringMatching(/^commands in the sandbox run without a seccomp filter \(Seccomp:\s+0\); this bwrap ignores --seccomp$/),
     });
   });
+});
 });
