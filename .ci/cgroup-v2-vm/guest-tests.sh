@@ -6,6 +6,8 @@ set -euo pipefail
 repo=$1; shift
 cd "$repo"
 export PATH="$repo/node_modules/node/bin:$PATH"
+# devtmpfs makes /dev/net/tun 0600; the setup phase's slirp4netns runs as the sandbox user (.ci/run does the same on the host).
+chmod 0666 /dev/net/tun
 cg=/sys/fs/cgroup
 echo "+memory +pids" > $cg/cgroup.subtree_control
 mkdir -p $cg/codex-ci
