@@ -15,6 +15,8 @@ echo $$ > $cg/codex-ci/cgroup.procs
 echo "guest-tests: cgroup $(cut -d: -f3 /proc/self/cgroup), controllers: $(cat $cg/codex-ci/cgroup.controllers)"
 t0=$(date +%s)
 export CODEX_TEST_CGROUP_V2=1
+# The guest emulates its CPU: every test bound grows by this factor (test/helpers/time-scale.ts).
+export CODEX_TEST_TIME_SCALE=6
 set +e
 node --experimental-vm-modules --disable-warning=ExperimentalWarning node_modules/jest/bin/jest.js \
   --ci --cacheDirectory /tmp/jest-cache "$@" 2>&1

@@ -8,6 +8,7 @@ import { checkCgroupsAtStart } from "../../src/sandbox/require-cgroups.js";
 import { createSandbox } from "../../src/sandbox/run-in-sandbox.js";
 import type { SandboxOptions } from "../../src/sandbox/types.js";
 import { createTempDirs, findHostProcesses, holdPoint, killHostProcesses, uniqueSleepDuration, waitForNoHostProcesses } from "../sandbox/sandbox-test-helpers.js";
+import { scaled } from "../helpers/time-scale.js";
 
 const CGROUP = "/sys/fs/cgroup";
 const MIB = 1024 * 1024;
@@ -39,7 +40,7 @@ async function whileSleeping(options: Partial<SandboxOptions>, look: (cgroup: st
   const duration = uniqueSleepDuration();
   const hold = holdPoint(workspace);
   try {
-    const run = sandboxFor(options).run(`${hold.prepare} sleep ${duration} & ${hold.shell} kill %1`, { timeoutMs: 60_000 });
+    const run = sandboxFor(options).run(`${hold.prepare} sleep ${duration} & ${hold.shell} kill %1`, { timeoutMs: scaled(60_000) });
     await hold.reached(run);
     const [cgroup = ""] = await cgroupsOf(duration);
     const seen = await look(cgroup);
@@ -117,7 +118,7 @@ test("the whole sandbox is bounded: three processes of 60 MB under 128 MB cannot
   const child = (n: number) => `(${allocate}; echo "kept \${#s}"; until [ -e /workspace/go ]; do read -t 0.05 -u $tick || :; done) &`;
   const result = await sandboxFor({ limits: { maxMemoryBytes: 128 * MIB } }).run(
     `exec {tick}<> <(:); ${child(1)} ${child(2)} ${child(3)} wait -n; : > /workspace/go; wait`,
-    { timeoutMs: 60_000 },
+    { timeoutMs: scaled(60_000) },
   );
   expect(result.output.match(/kept 60000000/g)?.length ?? 0).toBeLessThan(3);
   expect(result.output).toMatch(/\[sandbox\] The sandbox reached its memory limit \(maxMemoryBytes, 134217728 bytes\); the kernel killed [1-9]\d* process/);
@@ -129,7 +130,7 @@ test("as an unprivileged host user, the sandbox joins its cgroup (through setpri
   await chown(workspace, NOBODY.uid, NOBODY.gid);
   const duration = uniqueSleepDuration();
   try {
-    const result = await sandboxFor({ hostUser: NOBODY, limits: { maxProcesses: 25 } }).run(`sh -c 'for i in $(seq 100); do sleep ${duration} & done'; id -u`, { timeoutMs: 60_000 });
+    const result = await sandboxFor({ hostUser: NOBODY, limits: { maxProcesses: 25 } }).run(`sh -c 'for i in $(seq 100); do sleep ${duration} & done'; id -u`, { timeoutMs: scaled(60_000) });
     expect(result.output).toMatch(/Cannot fork/);
     expect(result.output).toMatch(/\[sandbox\] The sandbox reached its process limit \(maxProcesses, 25\)/);
     expect(await waitForNoHostProcesses(duration)).toEqual([]);

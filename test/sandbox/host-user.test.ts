@@ -11,6 +11,7 @@ import {
   uniqueSleepDuration,
   waitForNoHostProcesses,
 } from "./sandbox-test-helpers.js";
+import { scaled } from "../helpers/time-scale.js";
 
 // `nobody` on Debian. Switching users needs root, which is how the bot runs.
 const NOBODY: HostUser = { uid: 65534, gid: 65534 };
@@ -50,7 +51,7 @@ describeAsRoot("createSandbox with hostUser", () => {
       // sandbox holds the most it ever did (see 06-limits).
       const forkAll = `sh -c 'for i in $(seq 200); do sleep ${duration} & done'`;
       const count = 'procs=(/proc/[0-9]*); echo "processes: ${#procs[@]}";';
-      const run = sandbox.run(`${hold.prepare} ${forkAll}; ${count} ${hold.shell}`, { timeoutMs: 20_000 });
+      const run = sandbox.run(`${hold.prepare} ${forkAll}; ${count} ${hold.shell}`, { timeoutMs: scaled(20_000) });
       await hold.reached(run);
       const onHost = (await findHostProcesses(duration)).length;
       await hold.release();
@@ -64,7 +65,7 @@ describeAsRoot("createSandbox with hostUser", () => {
     } finally {
       await killHostProcesses(duration);
     }
-  }, 30_000);
+  }, scaled(30_000));
 
   test("setup's network runs slirp4netns as the host user too: it works, or fails closed saying why", async () => {
     // slirp4netns opens /dev/net/tun as that user: Debian makes it 0666, some hosts 0600.

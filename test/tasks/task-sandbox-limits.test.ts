@@ -5,6 +5,7 @@ import { readServerConfig } from "../../src/config/server-config.js";
 import { createSandbox } from "../../src/sandbox/run-in-sandbox.js";
 import { sandboxLimitWarnings, taskSandboxLimits } from "../../src/tasks/task-sandbox-limits.js";
 import { createTempDirs, killHostProcesses, uniqueSleepDuration, waitForNoHostProcesses } from "../sandbox/sandbox-test-helpers.js";
+import { scaled } from "../helpers/time-scale.js";
 
 const tempDirs = createTempDirs();
 afterAll(() => tempDirs.removeAll());
@@ -34,14 +35,14 @@ test("a repository's 20 processes bind: of 60 sleeps the sandbox cannot fork pas
   try {
     const sandbox = await taskSandbox({}, "limits: { processes: 20 }");
     // dash gives up at the first fork that fails, and the sleeps it started die with the sandbox.
-    const result = await sandbox.run(`sh -c 'for i in $(seq 60); do sleep ${duration} & done'`, { timeoutMs: 20_000 });
+    const result = await sandbox.run(`sh -c 'for i in $(seq 60); do sleep ${duration} & done'`, { timeoutMs: scaled(20_000) });
     expect(result.output).toMatch(/Cannot fork/);
     expect(result.output).toMatch(/\[sandbox\] The sandbox reached its process limit \(maxProcesses, 20\)/);
     expect(await waitForNoHostProcesses(duration)).toEqual([]);
   } finally {
     await killHostProcesses(duration);
   }
-}, 30_000);
+}, scaled(30_000));
 
 test("the operator's 64 MB binds: a 200 MB allocation is killed and the result says memory", async () => {
   // The repository asks for more; it gets the operator's 64 MB, with a warning for the task log.
@@ -49,11 +50,11 @@ test("the operator's 64 MB binds: a 200 MB allocation is killed and the result s
   expect(sandboxLimitWarnings(readServerConfig(env), repoConfig("limits: { memory_mb: 4096 }"))).toEqual([
     "`limits.memory_mb: 4096` is above this server's CODEX_SANDBOX_MEMORY_MB (64); using 64",
   ]);
-  const result = await (await taskSandbox(env, "limits: { memory_mb: 4096 }")).run(ALLOCATE_200_MB, { timeoutMs: 20_000 });
+  const result = await (await taskSandbox(env, "limits: { memory_mb: 4096 }")).run(ALLOCATE_200_MB, { timeoutMs: scaled(20_000) });
   expect(result.exitCode).not.toBe(0);
   expect(result.output).not.toContain("allocated");
   expect(result.output).toMatch(/\[sandbox\] The sandbox reached its memory limit \(maxMemoryBytes, 67108864 bytes\)/);
-}, 30_000);
+}, scaled(30_000));
 
 test("memory bounds the sandbox's total: one 60 MB process fits in 128 MB, three at once do not", async () => {
   const env = { CODEX_SANDBOX_MEMORY_MB: "128" };
@@ -67,8 +68,8 @@ test("memory bounds the sandbox's total: one 60 MB process fits in 128 MB, three
   const tick = "exec {tick}<> <(:);";
   const allHeld = "[ -e /workspace/held1 ] && [ -e /workspace/held2 ] && [ -e /workspace/held3 ]";
   const child = (i: number) => `( ${allocate}; : > /workspace/held${i}; until [ -e /workspace/go ] || { ${allHeld}; }; do read -t 0.05 -u $tick || :; done; echo "kept \${#s}" ) &`;
-  const result = await sandbox.run(`${tick} ${child(1)} ${child(2)} ${child(3)} wait -n; : > /workspace/go; wait`, { timeoutMs: 20_000 });
+  const result = await sandbox.run(`${tick} ${child(1)} ${child(2)} ${child(3)} wait -n; : > /workspace/go; wait`, { timeoutMs: scaled(20_000) });
   expect(result.timedOut).toBe(false);
   expect(result.output.match(/kept 60000000/g)?.length ?? 0).toBeLessThan(3);
   expect(result.output).toMatch(/\[sandbox\] The sandbox reached its memory limit \(maxMemoryBytes, 134217728 bytes\)/);
-}, 30_000);
+}, scaled(30_000));

@@ -17,6 +17,7 @@ import {
   startAbstractSocketServer,
   startHostServer,
 } from "../sandbox-test-helpers.js";
+import { scaled } from "../../helpers/time-scale.js";
 
 const tempDirs = createTempDirs();
 let workspace: string;
@@ -153,7 +154,7 @@ describe.each(SANDBOX_MODES)("$name", (mode) => {
     test("slirp4netns ends with the command", async () => {
       const before = new Set(await findSlirp4netnsProcesses());
       const hold = holdPoint(workspace);
-      const run = setup().run(`${hold.prepare} ${hold.shell}`, { timeoutMs: 20_000 });
+      const run = setup().run(`${hold.prepare} ${hold.shell}`, { timeoutMs: scaled(20_000) });
       await hold.reached(run);
       const started = (await findSlirp4netnsProcesses()).filter((pid) => !before.has(pid));
       await hold.release();

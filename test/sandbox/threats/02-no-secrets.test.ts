@@ -10,6 +10,7 @@ import { createSandbox } from "../../../src/sandbox/run-in-sandbox.js";
 import { BASE_SANDBOX_ENV } from "../../../src/sandbox/sandbox-env.js";
 import type { Sandbox, SandboxOptions } from "../../../src/sandbox/types.js";
 import { createTempDirs, handOver, holdPoint, makeReadable, SANDBOX_MODES } from "../sandbox-test-helpers.js";
+import { scaled } from "../../helpers/time-scale.js";
 
 const tempDirs = createTempDirs();
 let workspace: string;
@@ -202,7 +203,7 @@ describe.each(SANDBOX_MODES)("$name", (mode) => {
       const hold = holdPoint(workspace);
       const run = sandboxFor({ network: true, secrets: { NPM_TOKEN: marker } }).run(
         `${hold.prepare} cat /proc/[0-9]*/cmdline | tr '\\0' '\\n'; ${hold.shell} : ${commandMarker}`,
-        { timeoutMs: 20_000 },
+        { timeoutMs: scaled(20_000) },
       );
       await hold.reached(run);
       const hostHits = await hostArgvsContaining(marker);

@@ -19,6 +19,7 @@ import {
   waitForHostProcesses,
   waitForNoHostProcesses,
 } from "../sandbox-test-helpers.js";
+import { scaled } from "../../helpers/time-scale.js";
 
 const tempDirs = createTempDirs();
 let workspace: string;
@@ -52,7 +53,7 @@ describe.each(SANDBOX_MODES)("$name", (mode) => {
         // counts them with a glob, which needs no process.
         const forkAll = `sh -c 'for i in $(seq 2000); do sleep ${duration} & done'`;
         const count = "procs=(/proc/[0-9]*); echo \"processes: ${#procs[@]}\";";
-        const run = sandboxFor({ limits: { maxProcesses: 256 } }).run(`${hold.prepare} ${forkAll}; ${count} ${hold.shell}`, { timeoutMs: 20_000 });
+        const run = sandboxFor({ limits: { maxProcesses: 256 } }).run(`${hold.prepare} ${forkAll}; ${count} ${hold.shell}`, { timeoutMs: scaled(20_000) });
         await hold.reached(run);
         const onHost = (await findHostProcesses(duration)).length;
         await hold.release();
@@ -68,13 +69,13 @@ describe.each(SANDBOX_MODES)("$name", (mode) => {
       } finally {
         await killHostProcesses(duration);
       }
-    }, 30_000);
+    }, scaled(30_000));
 
     test("a fork bomb is contained, ended by the timeout, leaves nothing behind, and the host stays healthy", async () => {
       // Recursing pipelines: every level forks two more shells and waits for them.
       const bomb = `bomb() { bomb | bomb; }; bomb # ${uniqueSleepDuration()}`;
       try {
-        const result = await sandboxFor({ limits: { maxProcesses: 64 } }).run(bomb, { timeoutMs: 2_000 });
+        const result = await sandboxFor({ limits: { maxProcesses: 64 } }).run(bomb, { timeoutMs: scaled(2_000) });
         expect(result).toMatchObject({ exitCode: TIMEOUT_EXIT_CODE, timedOut: true });
         expect(result.output).toMatch(/\[sandbox\] The sandbox reached its process limit \(maxProcesses, 64\)/);
         // Every shell of the bomb carries the command as an argument.
@@ -83,7 +84,7 @@ describe.each(SANDBOX_MODES)("$name", (mode) => {
       } finally {
         await killHostProcesses(bomb);
       }
-    }, 30_000);
+    }, scaled(30_000));
   });
 
   describe("processes without cgroups (where the modes differ by design)", () => {
@@ -94,7 +95,7 @@ describe.each(SANDBOX_MODES)("$name", (mode) => {
       try {
         const sandbox = sandboxFor({ cgroupRoot: NO_CGROUPS, limits: { maxProcesses: 20 } });
         const forkAll = `sh -c 'for i in $(seq 60); do sleep ${duration} & done'`;
-        const result = await sandbox.run(`${forkAll}; procs=(/proc/[0-9]*); echo "processes: \${#procs[@]}"`, { timeoutMs: 20_000 });
+        const result = await sandbox.run(`${forkAll}; procs=(/proc/[0-9]*); echo "processes: \${#procs[@]}"`, { timeoutMs: scaled(20_000) });
         const inside = Number(/processes: (\d+)/.exec(result.output)?.[1]);
         if (mode.hostUser) {
           expect(result.output).toMatch(/Cannot fork/);
@@ -107,29 +108,29 @@ describe.each(SANDBOX_MODES)("$name", (mode) => {
       } finally {
         await killHostProcesses(duration);
       }
-    }, 30_000);
+    }, scaled(30_000));
   });
 
   describe("memory", () => {
     test("an allocation loop is stopped by maxMemoryBytes, with a result that says so", async () => {
-      const result = await sandboxFor({ limits: { maxMemoryBytes: 128 * MIB } }).run(allocationLoopCommand(), { timeoutMs: 20_000 });
+      const result = await sandboxFor({ limits: { maxMemoryBytes: 128 * MIB } }).run(allocationLoopCommand(), { timeoutMs: scaled(20_000) });
       expect(result.timedOut).toBe(false);
       expect(result.exitCode).not.toBe(0);
       expect(result.output).toMatch(/\[sandbox\] The sandbox reached its memory limit \(maxMemoryBytes, 134217728 bytes\)/);
       await expectHostHealthy();
-    }, 30_000);
+    }, scaled(30_000));
 
     test("without cgroups, maxVirtualMemoryBytes stops a large allocation", async () => {
       const sandbox = sandboxFor({ cgroupRoot: NO_CGROUPS, limits: { maxVirtualMemoryBytes: 128 * MIB } });
       const result = await sandbox.run(ALLOCATE_200_MB);
       expect(result.exitCode).not.toBe(0);
       expect(result.output).not.toContain("allocated");
-    }, 30_000);
+    }, scaled(30_000));
 
     test("with default limits the same allocation succeeds (so the tests above can fail)", async () => {
       const result = await sandboxFor().run(ALLOCATE_200_MB);
       expect(result.output).toBe("allocated 200000000\n");
-    }, 30_000);
+    }, scaled(30_000));
 
     test("with the memory cgroup, the address space is not capped: V8 reserves more than it uses", async () => {
       expect((await sandboxFor().run("ulimit -v")).output).toBe("unlimited\n");
@@ -179,10 +180,10 @@ describe.each(SANDBOX_MODES)("$name", (mode) => {
     test("a command that keeps writing files is stopped while it runs, not when the disk is full", async () => {
       const sandbox = sandboxFor({ limits: { maxFileSizeBytes: 1 * MIB, maxWorkspaceBytes: 4 * MIB } });
       // It never ends by itself: only the workspace watch, measuring while it runs, can stop it before the timeout.
-      const result = await sandbox.run("i=0; while :; do i=$((i + 1)); head -c 500000 /dev/urandom > f$i; sleep 0.05; done", { timeoutMs: 20_000 });
+      const result = await sandbox.run("i=0; while :; do i=$((i + 1)); head -c 500000 /dev/urandom > f$i; sleep 0.05; done", { timeoutMs: scaled(20_000) });
       expect(result).toMatchObject({ diskExceeded: true, timedOut: false });
       expect(result.output).toContain("(maxWorkspaceBytes)");
-    }, 30_000);
+    }, scaled(30_000));
 
     test("under the cap nothing is reported", async () => {
       const result = await sandboxFor({ limits: { maxWorkspaceBytes: 4 * MIB } }).run("head -c 100000 /dev/urandom > small; echo ok");
@@ -235,7 +236,7 @@ describe.each(SANDBOX_MODES)("$name", (mode) => {
       const hold = holdPoint(workspace);
       try {
         const sandbox = sandboxFor({ cgroupRoot: NO_CGROUPS });
-        const run = sandbox.run(`${hold.prepare} setsid sleep ${duration} & sleep ${duration} & ${hold.shell} echo left`, { timeoutMs: 20_000 });
+        const run = sandbox.run(`${hold.prepare} setsid sleep ${duration} & sleep ${duration} & ${hold.shell} echo left`, { timeoutMs: scaled(20_000) });
         await waitForHostProcesses(duration, 2, run);
         await hold.release();
         expect(await run).toMatchObject({ exitCode: 0, timedOut: false, output: "left\n" });

@@ -5,6 +5,7 @@ import { execa } from "execa";
 import { createSandbox } from "../../../src/sandbox/run-in-sandbox.js";
 import type { ExecResult, SandboxOptions } from "../../../src/sandbox/types.js";
 import { createTempDirs, handOver, SANDBOX_MODES } from "../sandbox-test-helpers.js";
+import { scaled } from "../../helpers/time-scale.js";
 
 const tempDirs = createTempDirs();
 let workspace: string;
@@ -26,11 +27,11 @@ describe.each(SANDBOX_MODES)("$name", (mode) => {
     expect(result.output.length).toBeLessThan(100_100);
     expect(result.output).toMatch(/^0123456789\n/);
     expect(result.output).toMatch(/\[\.\.\. 199900004 bytes omitted \.\.\.\]\n.*END\n$/s);
-  }, 60_000);
+  }, scaled(60_000));
 
   test("a command printing without end is cut by its timeout, its output capped", async () => {
     // One long line, no newline ever: nothing a line-based reader could split on.
-    const result = await sandboxFor().run("cat /dev/zero", { timeoutMs: 3_000 });
+    const result = await sandboxFor().run("cat /dev/zero", { timeoutMs: scaled(3_000) });
     expect(result).toMatchObject({ timedOut: true, truncated: true });
     // The default cap is 1 MB: more than that went through, and only that came back.
     expect(result.totalBytes).toBeGreaterThan(1 * MB);
@@ -58,14 +59,14 @@ describe.each(SANDBOX_MODES)("$name", (mode) => {
       const result = JSON.parse(ran.stdout) as Omit<ExecResult, "output"> & { output: number };
       expect(result).toMatchObject({ exitCode: 0, timedOut: false, truncated: true, totalBytes: VOLUME });
       expect(result.output).toBeLessThan(1_000_100);
-    }, 90_000);
+    }, scaled(90_000));
 
     test("the cap is real: the same reader keeping every chunk it reads dies of it", async () => {
       const ran = await runInCappedChild(`head -c ${VOLUME} /dev/zero`, "--keep-chunks");
       expect(ran.exitCode).not.toBe(0);
       expect(ran.stderr).toMatch(/out of memory/i);
       expect(ran.stdout).toBe("");
-    }, 90_000);
+    }, scaled(90_000));
   });
 
   test("stdout and stderr are combined in the order they were written", async () => {

@@ -10,6 +10,7 @@ import { createSandbox, SPAWN_FAILURE_EXIT_CODE } from "../../../src/sandbox/run
 import { runSandboxSelfTest } from "../../../src/sandbox/self-test.js";
 import { attachSetupNetwork, findSetupNetworkTools } from "../../../src/sandbox/setup-network.js";
 import { createTempDirs, handOver, holdPoint, makeReadable, SANDBOX_MODES } from "../sandbox-test-helpers.js";
+import { scaled } from "../../helpers/time-scale.js";
 
 const tempDirs = createTempDirs();
 afterAll(() => tempDirs.removeAll());
@@ -165,7 +166,7 @@ describe.each(SANDBOX_MODES)("$name", (mode) => {
     test("a workspace whose disk use cannot be measured counts as over the cap", async () => {
       // The command says it runs, then waits until the workspace is gone under it.
       const hold = holdPoint(workspace);
-      const run = createSandbox({ workspace, network: false, hostUser }).run(`${hold.prepare} ${hold.announce} ${hold.waitUntilRemoved}`, { timeoutMs: 20_000 });
+      const run = createSandbox({ workspace, network: false, hostUser }).run(`${hold.prepare} ${hold.announce} ${hold.waitUntilRemoved}`, { timeoutMs: scaled(20_000) });
       await hold.reached(run);
       await rm(workspace, { recursive: true, force: true });
       const result = await run;
