@@ -28,7 +28,7 @@ export const AGENT_PROXY_ENV: Readonly<Record<string, string>> = Object.freeze({
 });
 
 export const SOCAT_MISSING =
-  "The agent's network needs socat inside the sandbox to reach its proxy (the Debian package `socat`, " +
+  "The agent network needs socat inside the sandbox to reach its proxy (the Debian package `socat`, " +
   "apt-get install socat); without it the command does not run.";
 
 /**

@@ -1,0 +1,165 @@
+// Threat 10: a repository's `agent_network` allow-list gives the agent a way out that reaches
+// more than it lists: another host, the host's own services, the metadata service, a private
+// address behind an allowed name (DNS rebinding), another virtual host (Host smuggling), an IPv6
+// literal, a method or path outside the list, or raw TCP, UDP or DNS past the proxy. A real
+// sandbox and the real proxy; the upstream is a server in a network namespace of this test's own,
+// on a public-looking address, and DNS is faked (it is across the network).
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import { parseAllowEntry, type AllowEntry } from "../../../src/sandbox/agent-network/allow-entry.js";
+import { startEgressProxy, type EgressProxy } from "../../../src/sandbox/agent-network/egress-proxy.js";
+import { PROXY_SOCKET_NAME } from "../../../src/sandbox/agent-network/in-sandbox.js";
+import type { LookupAddresses } from "../../../src/sandbox/agent-network/resolve-destination.js";
+import type { BlockedRequest } from "../../../src/sandbox/agent-network/types.js";
+import { createSandbox } from "../../../src/sandbox/run-in-sandbox.js";
+import type { Sandbox } from "../../../src/sandbox/types.js";
+import { startTestUpstream, type TestUpstream } from "../agent-network/test-upstream.js";
+import { createTempDirs, probeTcp } from "../sandbox-test-helpers.js";
+
+const UPSTREAM = "93.184.216.35";
+const tempDirs = createTempDirs();
+let upstream: TestUpstream;
+let proxy: EgressProxy;
+let proxyDir: string;
+let blocked: BlockedRequest[];
+let lookups: string[];
+/** What the fake DNS answers; a list is answered in turn, its last answer repeating. */
+let dnsAnswers: Record<string, string[][]>;
+
+const lookup: LookupAddresses = async (name) => {
+  lookups.push(name);
+  const turns = dnsAnswers[name];
+  if (!turns) throw Object.assign(new Error("not found"), { code: "ENOTFOUND" });
+  const turn = turns[Math.min(lookups.filter((n) => n === name).length - 1, turns.length - 1)] ?? [];
+  return turn.map((address) => ({ address, family: 4 }));
+};
+
+function entry(text: string): AllowEntry {
+  const parsed = parseAllowEntry(text);
+  if (typeof parsed === "string") throw new Error(parsed);
+  return parsed;
+}
+
+async function sandbox(): Promise<Sandbox> {
+  return createSandbox({ workspace: await tempDirs.make(), network: false, agentNetwork: { directory: proxyDir } });
+}
+
+/** curl inside the sandbox, printing the HTTP status and then the body. */
+const curl = (args: string) => `curl -sS -o body -w '%{http_code}\\n' ${args} 2>&1; cat body 2>/dev/null`;
+
+beforeAll(async () => {
+  upstream = await startTestUpstream("tn", UPSTREAM, "198.51.100.2");
+  proxyDir = join(await tempDirs.make(), "agent-network");
+  await mkdir(proxyDir);
+  proxy = await startEgressProxy({
+    socketPath: join(proxyDir, PROXY_SOCKET_NAME),
+    policy: { entries: ["registry.npmjs.org", "*.pythonhosted.org", "docs.python.org/3/", "rebind.example"].map(entry), methods: ["GET", "HEAD"] },
+    onBlocked: (b) => blocked.push(b),
+    lookup,
+  });
+});
+afterAll(async () => {
+  await proxy.close();
+  await Promise.all([upstream.close(), tempDirs.removeAll()]);
+});
+beforeEach(() => {
+  blocked = [];
+  lookups = [];
+  dnsAnswers = { "registry.npmjs.org": [[UPSTREAM]], "files.pythonhosted.org": [[UPSTREAM]], "docs.python.org": [[UPSTREAM]], "example.com": [[UPSTREAM]] };
+});
+
+describe("what the allow-list lets through", () => {
+  test("plain HTTP to an allowed host reaches it through the proxy variables", async () => {
+    const result = await (await sandbox()).run(curl("http://registry.npmjs.org/left-pad"));
+    expect(result.output).toBe("200\nupstream 80 GET registry.npmjs.org /left-pad\n");
+    expect(blocked).toEqual([]);
+  });
+
+  test("a CONNECT tunnel to an allowed host on 443 reaches it", async () => {
+    const result = await (await sandbox()).run(curl("--proxytunnel http://files.pythonhosted.org:443/wheel"));
+    expect(result.output).toBe("200\nupstream 443 GET files.pythonhosted.org:443 /wheel\n");
+  });
+});
+
+describe("what it refuses, each refusal recorded", () => {
+  test("CONNECT to a host not on the list", async () => {
+    const result = await (await sandbox()).run(curl("--proxytunnel http://example.com:443/"));
+    expect(result.output).toMatch(/CONNECT tunnel failed, response 403/);
+    expect(blocked).toEqual([{ method: "CONNECT", target: "example.com:443", reason: "not on the allow list" }]);
+    expect(lookups).toEqual([]);
+  });
+
+  test("DNS rebinding to 127.0.0.1: the first answer is checked and connected to, the rebound one is refused", async () => {
+    dnsAnswers["rebind.example"] = [[UPSTREAM], ["127.0.0.1"]];
+    const result = await (await sandbox()).run(`${curl("http://rebind.example/")}; ${curl("http://rebind.example/")}`);
+    expect(result.output).toBe(
+      "200\nupstream 80 GET rebind.example /\n403\ncodex-bot agent network: blocked: rebind.example resolves to 127.0.0.1, a loopback address, not a public one\n",
+    );
+    expect(lookups).toEqual(["rebind.example", "rebind.example"]);
+    expect(blocked.map((b) => b.reason)).toEqual(["rebind.example resolves to 127.0.0.1, a loopback address, not a public one"]);
+  });
+
+  test("an allowed name resolving to the metadata address 169.254.169.254", async () => {
+    dnsAnswers["registry.npmjs.org"] = [["169.254.169.254"]];
+    const result = await (await sandbox()).run(`${curl("http://registry.npmjs.org/latest/meta-data/")}; ${curl("--proxytunnel http://registry.npmjs.org:443/")}`);
+    expect(result.output).toMatch(/^403\n[^]*CONNECT tunnel failed, response 403/);
+    expect(blocked.map((b) => `${b.method} ${b.reason}`)).toEqual([
+      "GET registry.npmjs.org resolves to 169.254.169.254, a linkLocal address, not a public one",
+      "CONNECT registry.npmjs.org resolves to 169.254.169.254, a linkLocal address, not a public one",
+    ]);
+  });
+
+  test("HTTP smuggling of another Host, in raw bytes from inside the sandbox", async () => {
+    const raw = "GET http://registry.npmjs.org/ HTTP/1.1\\r\\nHost: 169.254.169.254\\r\\nConnection: close\\r\\n\\r\\n";
+    const result = await (await sandbox()).run(`exec 3<>/dev/tcp/127.0.0.1/3128; printf '${raw}' >&3; head -1 <&3`);
+    expect(result.output).toBe("HTTP/1.1 403 Forbidden\r\n");
+    expect(blocked[0]?.reason).toMatch(/^the Host header \(169\.254\.169\.254\) does not name the URL's host/);
+    expect(lookups).toEqual([]);
+  });
+
+  // NO_PROXY keeps the sandbox's own loopback direct; --noproxy '' sends even ::1 to the proxy, which must refuse the host's.
+  test.each(["[::1]", "[::ffff:127.0.0.1]", "[fe80::1]"])("the IPv6 literal %s, over plain HTTP and CONNECT", async (literal) => {
+    const result = await (await sandbox()).run(`${curl(`--noproxy '' -g http://${literal}/`)}; ${curl(`--noproxy '' -g --proxytunnel http://${literal}:443/`)}`);
+    expect(result.output).toMatch(/^403\n[^]*CONNECT tunnel failed, response 403/);
+    expect(blocked).toHaveLength(2);
+  });
+
+  test("a method not listed (POST), and a path outside a prefix", async () => {
+    const result = await (await sandbox()).run(`${curl("-X POST -d x http://registry.npmjs.org/upload")}; ${curl("http://docs.python.org/2/")}; ${curl("http://docs.python.org/3/x")}`);
+    expect(result.output).toBe("403\ncodex-bot agent network: blocked: method POST is not allowed (allowed: GET, HEAD)\n403\ncodex-bot agent network: blocked: not on the allow list\n200\nupstream 80 GET docs.python.org /3/x\n");
+    expect(blocked.map((b) => `${b.method} ${b.target}`)).toEqual(["POST http://registry.npmjs.org/upload", "GET http://docs.python.org/2/"]);
+  });
+});
+
+describe("nothing but the proxy", () => {
+  test("raw TCP and UDP out fail at once: only lo exists and there is no route, even to the allowed host's address", async () => {
+    const result = await (await sandbox()).run(
+      `tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' '; tail -n +2 /proc/net/route | wc -l; ${probeTcp(UPSTREAM, 80)}; (exec 3<>/dev/udp/${UPSTREAM}/53 && echo sent >&3) 2>&1 | grep -o 'Network is unreachable' | head -1`,
+    );
+    expect(result.output).toBe(`lo\n0\nREFUSED ${UPSTREAM}\nNetwork is unreachable\n`);
+  });
+
+  test("no DNS: there is no resolv.conf and a name does not resolve inside", async () => {
+    const result = await (await sandbox()).run("test -e /etc/resolv.conf && echo present || echo absent; getent hosts registry.npmjs.org || echo unresolved");
+    expect(result.output).toBe("absent\nunresolved\n");
+  });
+
+  test("the proxy's socket cannot be replaced: its directory is read-only", async () => {
+    const result = await (await sandbox()).run(`rm -f /run/codex-network/${PROXY_SOCKET_NAME} 2>&1 | grep -o 'Read-only file system'; ls /run/codex-network`);
+    expect(result.output).toBe(`Read-only file system\n${PROXY_SOCKET_NAME}\n`);
+  });
+
+  test("without socat the command does not run (fail closed)", async () => {
+    const run = createSandbox({ workspace: await tempDirs.make(), network: false, agentNetwork: { directory: proxyDir }, env: { PATH: "/nonexistent" } });
+    const result = await run.run("echo ran");
+    expect(result.exitCode).toBe(127);
+    expect(result.output).toMatch(/^The agent network needs socat inside the sandbox[^]*without it the command does not run\.\n$/);
+  });
+
+  test("the default, without agent_network, still has no network: no proxy variables, no socket, no route", async () => {
+    const result = await createSandbox({ workspace: await tempDirs.make(), network: false }).run(
+      `env | grep -ic proxy; test -e /run/codex-network && echo mounted || echo absent; ${probeTcp("127.0.0.1", 3128)}; ${probeTcp(UPSTREAM, 80)}`,
+    );
+    expect(result.output).toBe(`0\nabsent\nREFUSED 127.0.0.1\nREFUSED ${UPSTREAM}\n`);
+  });
+});
