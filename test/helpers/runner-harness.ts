@@ -41,10 +41,10 @@ export interface Harness {
  * The code-task runner with every real part (git, bubblewrap, SQLite, the OpenAI SDK) and only
  * GitHub and the model replaced by local fakes, without the HTTP server around it.
  */
-export async function createRunnerHarness(fake: FakeGitHub, model: ScriptedModel, overrides: Partial<RunnerDeps> = {}): Promise<Harness> {
+export async function createRunnerHarness(fake: FakeGitHub, model: ScriptedModel, overrides: Partial<RunnerDeps> = {}, env: Record<string, string> = {}): Promise<Harness> {
   const dataDir = await mkdtemp(join(tmpdir(), "codex-runner-"));
   const store = new SqliteStore(join(dataDir, "codex.db"));
-  const config = readServerConfig({ CODEX_DATA_DIR: dataDir, CODEX_COMMAND_TIMEOUT_SECONDS: "60" });
+  const config = readServerConfig({ CODEX_DATA_DIR: dataDir, CODEX_COMMAND_TIMEOUT_SECONDS: "60", ...env });
   const health: SandboxHealth = { ok: true };
   const appOctokit = new TestOctokit({ auth: { appId: 1, privateKey: appPrivateKey() }, baseUrl: fake.apiUrl }) as unknown as Octokit;
   const deps: RunnerDeps = {
