@@ -169,6 +169,8 @@ describe("code task runner (real git, real bubblewrap, fake GitHub and model)", 
     expect(created.map((o) => [o.network, o.agentNetwork !== undefined])).toEqual([[true, false], [false, false], [false, true]]);
     const toolOutput = model.requests.map((r) => JSON.stringify(r)).join("\n");
     expect(toolOutput).toContain("403 403");
+    // The agent is told what it may reach: only what is left within the ceiling.
+    expect(toolOutput).toContain("Network: this sandbox can reach only these destinations, through an HTTP(S) proxy that HTTP_PROXY and HTTPS_PROXY already name: registry.npmjs.org with the methods GET, HEAD.");
     const taskLog = await readFile(taskLogPath(harness.dataDir, task.logId), "utf8");
     expect(taskLog).toContain("config: `agent_network.allow: example.org` is outside this server's CODEX_AGENT_NETWORK_MAX; dropped");
     expect(taskLog).toContain("agent network: blocked: GET http://example.org/ from `curl -sS");

@@ -55,6 +55,18 @@ export async function openAgentNetwork(checkout: Checkout, policy: AgentNetworkP
   };
 }
 
+/**
+ * What the agent is told, after its prompt: the system prompt says the sandbox has no network,
+ * which is true but for this.
+ */
+export function describeAgentNetwork(policy: AgentNetworkPolicy): string {
+  return [
+    "Network: this sandbox can reach only these destinations, through an HTTP(S) proxy that HTTP_PROXY and HTTPS_PROXY already name:",
+    policy.entries.map((entry) => entry.text).join(", "),
+    `with the methods ${policy.methods.join(", ")}. Everything else is refused (HTTP 403, or a failed CONNECT), listed in the pull request, and there is no DNS or other way out.`,
+  ].join(" ");
+}
+
 const MAX_COMMAND_CHARS = 200;
 
 function oneLine(command: string): string {

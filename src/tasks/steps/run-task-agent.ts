@@ -7,7 +7,7 @@ import { taskAgentNetwork } from "../task-agent-network.js";
 import { taskSandboxLimits } from "../task-sandbox-limits.js";
 import { runAgentPhase } from "./agent-phase.js";
 import type { CodeTaskContext } from "./code-task-context.js";
-import { openAgentNetwork } from "./open-agent-network.js";
+import { describeAgentNetwork, openAgentNetwork } from "./open-agent-network.js";
 import type { AgentBrief } from "./prepare-prompt.js";
 
 export interface AgentResult {
@@ -34,7 +34,8 @@ export async function runTaskAgent(ctx: CodeTaskContext, checkout: Checkout, con
   const network = policy ? await openAgentNetwork(checkout, policy, ctx.log) : undefined;
   try {
     const sandbox = network ? network.attribute(deps.createSandbox({ ...options, agentNetwork: { directory: network.directory } })) : offline;
-    const { outcome, model } = await runAgent(ctx, sandbox, config, brief);
+    const prompt = policy ? `${brief.prompt}\n\n${describeAgentNetwork(policy)}` : brief.prompt;
+    const { outcome, model } = await runAgent(ctx, sandbox, config, { ...brief, prompt });
     return { outcome, sandbox: offline, model, blocked: network?.blocked ?? [] };
   } finally {
     await network?.close();
