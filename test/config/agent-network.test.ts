@@ -49,23 +49,24 @@ describe("allow-list entries", () => {
 
   test("matching: exact host, subdomains for a wildcard, prefixes on plain HTTP only, default ports 80 and 443", () => {
     const plain = (host: string, path = "/", port = 80) => ({ host, port, path });
-    expect(entryAllows(entry("registry.npmjs.org"), plain("registry.npmjs.org"), false)).toBe(true);
-    expect(entryAllows(entry("registry.npmjs.org"), plain("evil-registry.npmjs.org"), false)).toBe(false);
-    expect(entryAllows(entry("registry.npmjs.org"), plain("registry.npmjs.org.evil.com"), false)).toBe(false);
-    expect(entryAllows(entry("registry.npmjs.org"), plain("registry.npmjs.org", "/", 8080), false)).toBe(false);
-    expect(entryAllows(entry("*.pythonhosted.org"), plain("a.b.pythonhosted.org"), false)).toBe(true);
-    expect(entryAllows(entry("*.pythonhosted.org"), plain("pythonhosted.org"), false)).toBe(false);
-    expect(entryAllows(entry("*.pythonhosted.org"), plain("evilpythonhosted.org"), false)).toBe(false);
-    expect(entryAllows(entry("docs.python.org/3/"), plain("docs.python.org", "/3/library/"), false)).toBe(true);
-    expect(entryAllows(entry("docs.python.org/3/"), plain("docs.python.org", "/2/"), false)).toBe(false);
-    expect(entryAllows(entry("docs.python.org/3/"), plain("docs.python.org", "/3/%2F..%2Fadmin"), false)).toBe(false);
-    expect(entryAllows(entry("docs.python.org/3/"), { host: "docs.python.org", port: 443 }, true)).toBe(false);
-    expect(entryAllows(entry("registry.npmjs.org"), { host: "registry.npmjs.org", port: 443 }, true)).toBe(true);
-    expect(entryAllows(entry("registry.npmjs.org"), { host: "registry.npmjs.org", port: 80 }, true)).toBe(false);
-    expect(entryAllows(entry("example.com:8443"), { host: "example.com", port: 8443 }, true)).toBe(true);
+    expect(entryAllows(entry("registry.npmjs.org"), plain("registry.npmjs.org"), 80)).toBe(true);
+    expect(entryAllows(entry("registry.npmjs.org"), plain("evil-registry.npmjs.org"), 80)).toBe(false);
+    expect(entryAllows(entry("registry.npmjs.org"), plain("registry.npmjs.org.evil.com"), 80)).toBe(false);
+    expect(entryAllows(entry("registry.npmjs.org"), plain("registry.npmjs.org", "/", 8080), 80)).toBe(false);
+    expect(entryAllows(entry("*.pythonhosted.org"), plain("a.b.pythonhosted.org"), 80)).toBe(true);
+    expect(entryAllows(entry("*.pythonhosted.org"), plain("pythonhosted.org"), 80)).toBe(false);
+    expect(entryAllows(entry("*.pythonhosted.org"), plain("evilpythonhosted.org"), 80)).toBe(false);
+    expect(entryAllows(entry("docs.python.org/3/"), plain("docs.python.org", "/3/library/"), 80)).toBe(true);
+    expect(entryAllows(entry("docs.python.org/3/"), plain("docs.python.org", "/2/"), 80)).toBe(false);
+    expect(entryAllows(entry("docs.python.org/3/"), plain("docs.python.org", "/3/%2F..%2Fadmin"), 80)).toBe(false);
+    expect(entryAllows(entry("docs.python.org/3/"), { host: "docs.python.org", port: 443, path: "/3/x" }, 443)).toBe(true);
+    expect(entryAllows(entry("docs.python.org/3/"), { host: "docs.python.org", port: 443 }, 443)).toBe(false);
+    expect(entryAllows(entry("registry.npmjs.org"), { host: "registry.npmjs.org", port: 443 }, 443)).toBe(true);
+    expect(entryAllows(entry("registry.npmjs.org"), { host: "registry.npmjs.org", port: 80 }, 443)).toBe(false);
+    expect(entryAllows(entry("example.com:8443"), { host: "example.com", port: 8443 }, 443)).toBe(true);
     // A literal matches only that literal, and a name never matches a literal entry.
-    expect(entryAllows(entry("93.184.216.34"), plain("93.184.216.34"), false)).toBe(true);
-    expect(entryAllows(entry("*.216.34.example"), plain("93.184.216.34"), false)).toBe(false);
+    expect(entryAllows(entry("93.184.216.34"), plain("93.184.216.34"), 80)).toBe(true);
+    expect(entryAllows(entry("*.216.34.example"), plain("93.184.216.34"), 80)).toBe(false);
   });
 
   test("covering: a ceiling entry covers the same host, its subdomains (for a wildcard), longer prefixes, and only its own port", () => {

@@ -25,7 +25,7 @@ export interface AllowEntry {
 export interface Destination {
   host: string;
   port: number;
-  /** Absent for a CONNECT tunnel. */
+  /** Absent for a CONNECT tunnel whose requests are not looked into. */
   path?: string;
 }
 
@@ -92,9 +92,13 @@ export function normaliseHost(host: string): string {
   return new URL(`http://${host}/`).hostname.replace(/^\[(.*)\]$/, "$1");
 }
 
-/** Whether `entry` lets a request reach `destination`; `tunnel` for CONNECT (default port 443, no path). */
-export function entryAllows(entry: AllowEntry, destination: Destination, tunnel: boolean): boolean {
-  if ((entry.port ?? (tunnel ? 443 : 80)) !== destination.port) return false;
+/**
+ * Whether `entry` lets a request reach `destination`. `defaultPort` is the scheme's (80 for
+ * http, 443 for https); a destination without a path (a tunnel not looked into) matches no
+ * URL-prefix entry.
+ */
+export function entryAllows(entry: AllowEntry, destination: Destination, defaultPort: number): boolean {
+  if ((entry.port ?? defaultPort) !== destination.port) return false;
   if (!hostMatches(entry, destination.host)) return false;
   if (entry.pathPrefix === undefined) return true;
   // A server that decodes %2F or %2E would see another path than the one compared here.

@@ -1,9 +1,12 @@
 import { chmod, chown, rm } from "node:fs/promises";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerOptions, type ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
-import { forwardPlainRequest, openTunnel, track } from "./forward.js";
-import { checkPlainRequest, checkTunnelRequest } from "./request-check.js";
+import { TLSSocket } from "node:tls";
+import type { Destination } from "./allow-entry.js";
+import { forwardRequest, openTunnel, track } from "./forward.js";
+import { checkPlainRequest, checkTunnelledRequest, checkTunnelRequest } from "./request-check.js";
 import { resolveDestination, systemLookup, type LookupAddresses } from "./resolve-destination.js";
+import type { TaskCa } from "./task-ca.js";
 import type { AgentNetworkPolicy, BlockedRequest } from "./types.js";
 
 export interface EgressProxyOptions {
@@ -17,6 +20,20 @@ export interface EgressProxyOptions {
   lookup?: LookupAddresses;
   /** The host user bubblewrap runs as, who must be able to connect to the socket. */
   socketOwner?: { uid: number; gid: number };
+  /**
+   * Read the requests inside HTTPS tunnels, presenting certificates from this CA (which the
+   * sandbox trusts), so that methods and URL prefixes hold for HTTPS too. Without it a tunnel to
+   * an allowed host carries whatever the client sends.
+   */
+  ca?: TaskCa;
+  /** The CAs upstream servers are verified against; the system's when absent (tests name their own). */
+  upstreamCa?: string;
+}
+
+/** An intercepted tunnel: where its requests may go, and the address checked for it. */
+interface Tunnel {
+  destination: Destination;
+  address: string;
 }
 
 export interface EgressProxy {
@@ -42,7 +59,7 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
     const command = options.activity?.();
     options.onBlocked({ ...blocked, ...(command === undefined ? {} : { command }) });
   };
-  const server = createServer({ joinDuplicateHeaders: false, maxHeaderSize: MAX_HEADER_BYTES, insecureHTTPParser: false, requireHostHeader: false });
+  const server = createServer(SERVER_OPTIONS);
   server.maxConnections = MAX_CONNECTIONS;
   server.on("connection", (socket: Duplex) => track(sockets, socket));
   server.on("request", (request: IncomingMessage, response: ServerResponse) => {
@@ -51,14 +68,16 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
   server.on("connect", (request: IncomingMessage, client: Duplex, head: Buffer) => {
     void handleConnect(request, client, head);
   });
-  server.on("upgrade", (request: IncomingMessage, client: Duplex) => {
-    block({ method: request.method ?? "?", target: request.url ?? "", reason: "connection upgrades (WebSockets) are not supported" });
-    refuseRaw(client, 403, "connection upgrades are not supported");
+  refuseTheRest(server, block);
+  // The requests inside intercepted tunnels: the same parser, never listening itself.
+  const tunnels = new WeakMap<object, Tunnel>();
+  const inner = createServer(SERVER_OPTIONS);
+  inner.on("request", (request: IncomingMessage, response: ServerResponse) => handleTunnelled(request, response));
+  inner.on("connect", (request: IncomingMessage, client: Duplex) => {
+    block({ method: "CONNECT", target: request.url ?? "", reason: "CONNECT inside a tunnel" });
+    refuseRaw(client, 403, "CONNECT inside a tunnel is refused");
   });
-  server.on("clientError", (error: NodeJS.ErrnoException, client: Duplex) => {
-    block({ method: "?", target: "(unparsable request)", reason: `malformed HTTP (${error.code ?? error.message})` });
-    refuseRaw(client, 400, "malformed request");
-  });
+  refuseTheRest(inner, block);
 
   async function handlePlain(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const method = request.method ?? "";
@@ -71,12 +90,38 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
       response.writeHead(403, { "content-type": "text/plain", connection: "close" }).end(`codex-bot agent network: blocked: ${reason}\n`);
       return;
     }
-    forwardPlainRequest(request, response, { url: checked.url, address: resolved.address, port: checked.destination.port }, sockets);
+    forwardRequest(request, response, { url: checked.url, address: resolved.address, port: checked.destination.port }, sockets);
+  }
+
+  function handleTunnelled(request: IncomingMessage, response: ServerResponse): void {
+    const tunnel = tunnels.get(request.socket);
+    const method = request.method ?? "";
+    const checked = tunnel ? checkTunnelledRequest(options.policy, tunnel.destination, method, request.url ?? "", request.rawHeaders) : undefined;
+    if (!tunnel || !checked?.ok) {
+      const reason = checked && !checked.ok ? checked.reason : "not in a tunnel";
+      const where = tunnel ? `https://${tunnel.destination.host}${tunnel.destination.port === 443 ? "" : `:${tunnel.destination.port}`}` : "";
+      block({ method, target: `${where}${request.url ?? ""}`, reason });
+      response.writeHead(403, { "content-type": "text/plain", connection: "close" }).end(`codex-bot agent network: blocked: ${reason}\n`);
+      return;
+    }
+    const servername = tunnel.destination.host;
+    forwardRequest(request, response, { url: checked.url, address: tunnel.address, port: tunnel.destination.port, tls: { servername, ca: options.upstreamCa } }, sockets);
+  }
+
+  // Answers the CONNECT, then speaks TLS to the client as the allowed host, and hands the
+  // decrypted stream to the inner server, whose requests are checked one by one.
+  function intercept(client: Duplex, head: Buffer, tunnel: Tunnel, ca: TaskCa): void {
+    client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
+    if (head.length > 0) client.unshift(head);
+    const secure = new TLSSocket(client, { isServer: true, secureContext: ca.contextFor(tunnel.destination.host), ALPNProtocols: ["http/1.1"] });
+    track(sockets, secure);
+    tunnels.set(secure, tunnel);
+    inner.emit("connection", secure);
   }
 
   async function handleConnect(request: IncomingMessage, client: Duplex, head: Buffer): Promise<void> {
     const target = request.url ?? "";
-    const checked = checkTunnelRequest(options.policy, target);
+    const checked = checkTunnelRequest(options.policy, target, options.ca !== undefined);
     const resolved = checked.ok ? await resolveDestination(checked.destination.host, lookup) : checked;
     if (!checked.ok || !resolved.ok) {
       const reason = !checked.ok ? checked.reason : !resolved.ok ? resolved.reason : "";
@@ -84,7 +129,8 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
       refuseRaw(client, 403, `blocked: ${reason}`);
       return;
     }
-    openTunnel(client, head, { address: resolved.address, port: checked.destination.port }, sockets);
+    if (options.ca) intercept(client, head, { destination: checked.destination, address: resolved.address }, options.ca);
+    else openTunnel(client, head, { address: resolved.address, port: checked.destination.port }, sockets);
   }
 
   await rm(options.socketPath, { force: true });
@@ -103,6 +149,27 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
       await rm(options.socketPath, { force: true });
     },
   };
+}
+
+const SERVER_OPTIONS: ServerOptions = { joinDuplicateHeaders: false, maxHeaderSize: MAX_HEADER_BYTES, insecureHTTPParser: false, requireHostHeader: false };
+
+// Upgrades (WebSockets) would turn into an unchecked byte stream; a request the parser refuses is
+// not guessed at.
+function refuseTheRest(server: Server, block: (blocked: Omit<BlockedRequest, "command">) => void): void {
+  server.on("upgrade", (request: IncomingMessage, client: Duplex) => {
+    block({ method: request.method ?? "?", target: request.url ?? "", reason: "connection upgrades (WebSockets) are not supported" });
+    refuseRaw(client, 403, "connection upgrades are not supported");
+  });
+  server.on("clientError", (error: NodeJS.ErrnoException, client: Duplex) => {
+    if (error.code === "ECONNRESET") return void client.destroy();
+    // A client that does not trust the task's CA ends here, in the handshake, before any request.
+    if (client instanceof TLSSocket && /SSL|TLS|CERT/i.test(`${error.code ?? ""} ${error.message}`)) {
+      block({ method: "?", target: "(TLS handshake)", reason: `TLS with the client failed (${error.code ?? error.message}); it must trust the task's CA` });
+      return void client.destroy();
+    }
+    block({ method: "?", target: "(unparsable request)", reason: `malformed HTTP (${error.code ?? error.message})` });
+    refuseRaw(client, 400, "malformed request");
+  });
 }
 
 function refuseRaw(client: Duplex, status: number, text: string): void {

@@ -1,5 +1,7 @@
 import { request as httpRequest, type IncomingMessage, type ServerResponse } from "node:http";
-import { connect } from "node:net";
+import { request as httpsRequest } from "node:https";
+import { connect, isIP } from "node:net";
+import { checkServerIdentity, type PeerCertificate } from "node:tls";
 import type { Duplex } from "node:stream";
 
 /** Where a checked request goes: the address that was checked, never the name again. */
@@ -11,9 +13,22 @@ export interface PinnedTarget {
 // Hop-by-hop headers (RFC 9110 7.6.1) and the proxy's own: never passed on.
 const HOP_BY_HOP = new Set(["connection", "proxy-connection", "keep-alive", "proxy-authorization", "proxy-authenticate", "te", "trailer", "upgrade"]);
 
-/** Sends a checked plain HTTP request to its pinned address and streams the answer back. */
-export function forwardPlainRequest(request: IncomingMessage, response: ServerResponse, target: PinnedTarget & { url: URL }, sockets: Set<Duplex>): void {
-  const upstream = httpRequest({
+/** With `tls`, HTTPS upstream: verified as `servername` (the allowed name) against `ca` or the system's CAs. */
+export interface ForwardTarget extends PinnedTarget {
+  url: URL;
+  tls?: { servername: string; ca: string | undefined };
+}
+
+/** Sends a checked request to its pinned address and streams the answer back. */
+export function forwardRequest(request: IncomingMessage, response: ServerResponse, target: ForwardTarget, sockets: Set<Duplex>): void {
+  const send = target.tls ? httpsRequest : httpRequest;
+  const tls = target.tls
+    ? { ...(isIP(target.tls.servername) === 0 ? { servername: target.tls.servername } : {}), rejectUnauthorized: true, ...(target.tls.ca ? { ca: target.tls.ca } : {}),
+      // Node checks the certificate against `servername`, or against `host`, the address, without one.
+      checkServerIdentity: (_host: string, cert: PeerCertificate) => checkServerIdentity(target.tls?.servername ?? "", cert) }
+    : {};
+  const upstream = send({
+    ...tls,
     host: target.address,
     port: target.port,
     method: request.method,
