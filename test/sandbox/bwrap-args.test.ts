@@ -115,8 +115,11 @@ describe("buildBwrapArgs", () => {
       expect(indexOfOption(list, "--setenv", name, "http://127.0.0.1:3128")).toBeGreaterThan(-1);
     }
     expect(indexOfOption(list, "--setenv", "NO_PROXY", "localhost,127.0.0.1,::1")).toBeGreaterThan(-1);
+    for (const name of ["SSL_CERT_FILE", "NODE_EXTRA_CA_CERTS", "REQUESTS_CA_BUNDLE", "PIP_CERT", "CURL_CA_BUNDLE", "GIT_SSL_CAINFO", "npm_config_cafile"]) {
+      expect(indexOfOption(list, "--setenv", name, "/run/codex-network/ca.pem")).toBeGreaterThan(-1);
+    }
     // Without the option none of it; and the caller still cannot set a proxy of its own.
-    expect(args().join(" ")).not.toMatch(/codex-network|_PROXY|_proxy/);
+    expect(args().join(" ")).not.toMatch(/codex-network|_PROXY|_proxy|CA_CERTS|cafile/);
     expect(() => args({ agentNetwork: { directory: "/srv/x" }, env: { HTTPS_PROXY: "http://elsewhere" } })).toThrow(/secret or proxy/);
     expect(() => args({ agentNetwork: { directory: "/srv/x" }, network: true })).toThrow(/network: false/);
     expect(() => args({ agentNetwork: { directory: "relative" } })).toThrow(SandboxConfigError);

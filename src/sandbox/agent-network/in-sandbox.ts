@@ -2,6 +2,8 @@
 export const SANDBOX_PROXY_DIR = "/run/codex-network";
 /** The egress proxy's Unix socket, in its host directory. */
 export const PROXY_SOCKET_NAME = "proxy.sock";
+/** The task CA's certificate (egress-proxy.ts reads HTTPS with it), in the same directory. */
+export const CA_CERT_NAME = "ca.pem";
 /** The forwarder's port on the sandbox's own loopback. */
 export const FORWARDER_PORT = 3128;
 /** How often, and how many times, the prelude looks for the forwarder's listening socket. */
@@ -9,6 +11,7 @@ const FORWARDER_POLL_SECONDS = 0.02;
 const FORWARDER_POLLS = 500;
 
 const PROXY_URL = `http://127.0.0.1:${FORWARDER_PORT}`;
+const CA_FILE = `${SANDBOX_PROXY_DIR}/${CA_CERT_NAME}`;
 
 /**
  * What tells the sandbox's tools to use the proxy. Clients that honour no proxy variable find
@@ -25,6 +28,15 @@ export const AGENT_PROXY_ENV: Readonly<Record<string, string>> = Object.freeze({
   NODE_USE_ENV_PROXY: "1",
   NO_PROXY: "localhost,127.0.0.1,::1",
   no_proxy: "localhost,127.0.0.1,::1",
+  // Every certificate a client sees comes from the task's CA, so it is the only one to trust.
+  SSL_CERT_FILE: CA_FILE,
+  NODE_EXTRA_CA_CERTS: CA_FILE,
+  REQUESTS_CA_BUNDLE: CA_FILE,
+  PIP_CERT: CA_FILE,
+  CURL_CA_BUNDLE: CA_FILE,
+  GIT_SSL_CAINFO: CA_FILE,
+  npm_config_cafile: CA_FILE,
+  CARGO_HTTP_CAINFO: CA_FILE,
 });
 
 export const SOCAT_MISSING =

@@ -11,7 +11,9 @@ import forge from "node-forge";
 export interface TaskCa {
   /** The CA certificate, PEM: what the sandbox is told to trust. */
   certPem: string;
-  /** A TLS context presenting a certificate for `host` (a name or an IP literal), signed by this CA. */
+  /** A key and certificate for `host` (a name or an IP literal), signed by this CA, PEM. */
+  issue(host: string): { keyPem: string; certPem: string };
+  /** A TLS context presenting issue(host)'s certificate, made once per host. */
   contextFor(host: string): SecureContext;
 }
 
@@ -39,24 +41,29 @@ export function createTaskCa(commonName = "codex-bot agent network"): TaskCa {
   const leafKeys = rsaKeyPair();
   const leafKeyPem = leafKeys.privateKeyPem;
   const contexts = new Map<string, SecureContext>();
+  const issue = (host: string) => {
+    const leaf = newCertificate(leafKeys.publicKey, [{ name: "commonName", value: host }]);
+    leaf.setIssuer(caCert.subject.attributes);
+    leaf.setExtensions([
+      { name: "basicConstraints", cA: false, critical: true },
+      { name: "keyUsage", digitalSignature: true, keyEncipherment: true, critical: true },
+      { name: "extKeyUsage", serverAuth: true },
+      { name: "subjectAltName", altNames: [isIP(host) === 0 ? { type: 2, value: host } : { type: 7, ip: host }] },
+      // OpenSSL's strict mode (Python 3.13's default) wants both key identifiers.
+      { name: "authorityKeyIdentifier", keyIdentifier: caCert.generateSubjectKeyIdentifier().getBytes() },
+      { name: "subjectKeyIdentifier" },
+    ]);
+    signCertificate(leaf, caKeys.privateKeyPem);
+    return { keyPem: leafKeyPem, certPem: forge.pki.certificateToPem(leaf) };
+  };
   return {
     certPem,
+    issue,
     contextFor(host) {
       let context = contexts.get(host);
       if (!context) {
-        const leaf = newCertificate(leafKeys.publicKey, [{ name: "commonName", value: host }]);
-        leaf.setIssuer(caCert.subject.attributes);
-        leaf.setExtensions([
-          { name: "basicConstraints", cA: false, critical: true },
-          { name: "keyUsage", digitalSignature: true, keyEncipherment: true, critical: true },
-          { name: "extKeyUsage", serverAuth: true },
-          { name: "subjectAltName", altNames: [isIP(host) === 0 ? { type: 2, value: host } : { type: 7, ip: host }] },
-          // OpenSSL's strict mode (Python 3.13's default) wants both key identifiers.
-          { name: "authorityKeyIdentifier", keyIdentifier: caCert.generateSubjectKeyIdentifier().getBytes() },
-          { name: "subjectKeyIdentifier" },
-        ]);
-        signCertificate(leaf, caKeys.privateKeyPem);
-        context = createSecureContext({ key: leafKeyPem, cert: forge.pki.certificateToPem(leaf) });
+        const { keyPem, certPem: leafPem } = issue(host);
+        context = createSecureContext({ key: keyPem, cert: leafPem });
         contexts.set(host, context);
       }
       return context;

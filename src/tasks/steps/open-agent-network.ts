@@ -1,7 +1,8 @@
-import { mkdir } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { startEgressProxy } from "../../sandbox/agent-network/egress-proxy.js";
-import { PROXY_SOCKET_NAME } from "../../sandbox/agent-network/in-sandbox.js";
+import { CA_CERT_NAME, PROXY_SOCKET_NAME } from "../../sandbox/agent-network/in-sandbox.js";
+import { createTaskCa } from "../../sandbox/agent-network/task-ca.js";
 import { describeBlockedRequest, type AgentNetworkPolicy, type BlockedRequest } from "../../sandbox/agent-network/types.js";
 import type { Sandbox } from "../../sandbox/types.js";
 import type { Checkout } from "../clone-task-workspace.js";
@@ -20,24 +21,29 @@ export interface AgentNetwork {
 
 /**
  * Starts the task's egress proxy, its socket beside the task's git directory (outside the work
- * tree, removed with the workspace). Each refusal goes to the task log as it happens.
+ * tree, removed with the workspace), with a CA of the task's own so that it reads HTTPS too: the
+ * certificate goes beside the socket for the sandbox to trust, the key stays in this process.
+ * Each refusal goes to the task log as it happens.
  */
 export async function openAgentNetwork(checkout: Checkout, policy: AgentNetworkPolicy, log: TaskLog): Promise<AgentNetwork> {
   const directory = join(dirname(checkout.workspace.gitDir), "agent-network");
   await mkdir(directory, { mode: 0o755 });
+  const ca = createTaskCa();
+  await writeFile(join(directory, CA_CERT_NAME), ca.certPem, { mode: 0o644 });
   const blocked: BlockedRequest[] = [];
   // The shell tool runs one command at a time, so the one running is the one that asked.
   let running: string | undefined;
   const proxy = await startEgressProxy({
     socketPath: join(directory, PROXY_SOCKET_NAME),
     policy,
+    ca,
     activity: () => running,
     onBlocked: (request) => {
       blocked.push(request);
       log.write(`agent network: ${describeBlockedRequest(request)}`);
     },
   });
-  log.write(`agent network: allowed ${policy.entries.map((entry) => entry.text).join(", ")}; methods ${policy.methods.join(", ")} (plain HTTP; over HTTPS only the host)`);
+  log.write(`agent network: allowed ${policy.entries.map((entry) => entry.text).join(", ")}; methods ${policy.methods.join(", ")} (HTTPS read with the task's CA)`);
   return {
     directory,
     blocked,

@@ -4,9 +4,10 @@ import { join } from "node:path";
 import { normaliseHost, parseAllowEntry, type AllowEntry } from "../../../src/sandbox/agent-network/allow-entry.js";
 import { startEgressProxy, type EgressProxy } from "../../../src/sandbox/agent-network/egress-proxy.js";
 import type { LookupAddresses } from "../../../src/sandbox/agent-network/resolve-destination.js";
+import { createTaskCa, type TaskCa } from "../../../src/sandbox/agent-network/task-ca.js";
 import type { BlockedRequest, HttpMethod } from "../../../src/sandbox/agent-network/types.js";
 import { createTempDirs, startHostServer } from "../sandbox-test-helpers.js";
-import { exchange, startTestUpstream, type TestUpstream } from "./test-upstream.js";
+import { exchange, exchangeInTunnel, startTestUpstream, type TestUpstream } from "./test-upstream.js";
 
 const UPSTREAM = "93.184.216.34";
 const tempDirs = createTempDirs();
@@ -35,18 +36,18 @@ function fakeDns(answers: Record<string, string[][]>) {
   return { lookup, asked };
 }
 
-async function startProxy(allow: (string | AllowEntry)[], lookup: LookupAddresses, methods: HttpMethod[] = ["GET", "HEAD"]) {
+async function startProxy(allow: (string | AllowEntry)[], lookup: LookupAddresses, methods: HttpMethod[] = ["GET", "HEAD"], ca?: TaskCa) {
   const socketPath = join(await tempDirs.make(), "proxy.sock");
   const blocked: BlockedRequest[] = [];
   const policy = { entries: allow.map((entry) => (typeof entry === "string" ? entries(entry)[0] as AllowEntry : entry)), methods };
-  proxy = await startEgressProxy({ socketPath, policy, onBlocked: (b) => blocked.push(b), activity: () => "curl test", lookup });
+  proxy = await startEgressProxy({ socketPath, policy, upstreamCa: upstream.ca.certPem, ...(ca ? { ca } : {}), onBlocked: (b) => blocked.push(b), activity: () => "curl test", lookup });
   return { socketPath, blocked };
 }
 
 const get = (url: string, host: string, method = "GET") => `${method} ${url} HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`;
 
 beforeAll(async () => {
-  upstream = await startTestUpstream("px", UPSTREAM, "198.51.100.1");
+  upstream = await startTestUpstream("px", UPSTREAM, "198.51.100.1", ["registry.npmjs.org", "docs.python.org"], await tempDirs.make());
   loopback = await startHostServer("127.0.0.1");
 });
 afterAll(async () => {
@@ -204,10 +205,10 @@ describe("threats at the proxy", () => {
 });
 
 describe("CONNECT tunnels", () => {
-  test("to an allowed host on 443 the tunnel reaches the upstream at the checked address", async () => {
+  test("without the task's CA, a tunnel to an allowed host on 443 is a blind tunnel to the checked address: TLS end to end with the upstream", async () => {
     const { socketPath, blocked } = await startProxy(["registry.npmjs.org"], fakeDns({ "registry.npmjs.org": [[UPSTREAM]] }).lookup);
-    const answer = await exchange(socketPath, `CONNECT registry.npmjs.org:443 HTTP/1.1\r\nHost: registry.npmjs.org:443\r\n\r\n${get("/inside", "registry.npmjs.org")}`);
-    expect(answer).toMatch(/^HTTP\/1\.1 200 Connection Established\r\n\r\nHTTP\/1\.1 200 /);
+    const answer = await exchangeInTunnel(socketPath, "registry.npmjs.org:443", get("/inside", "registry.npmjs.org"), { servername: "registry.npmjs.org", ca: upstream.ca.certPem });
+    expect(answer).toMatch(/^HTTP\/1\.1 200 /);
     expect(answer).toContain("upstream 443 GET registry.npmjs.org /inside\n");
     expect(blocked).toEqual([]);
   });
@@ -227,6 +228,55 @@ describe("CONNECT tunnels", () => {
     expect(await exchange(socketPath, `CONNECT registry.npmjs.org:8443 HTTP/1.1\r\nHost: x\r\n\r\n${get("/", "registry.npmjs.org")}`)).toContain("upstream 8443 GET");
     expect(await exchange(socketPath, "CONNECT docs.python.org:443 HTTP/1.1\r\nHost: docs.python.org:443\r\n\r\n")).toMatch(/^HTTP\/1\.1 403 /);
     expect(blocked.map((b) => b.reason)).toEqual(["only URL prefixes of this host are allowed, and the path inside an HTTPS tunnel cannot be checked"]);
+  });
+});
+
+describe("HTTPS read inside the tunnel, with the task's CA", () => {
+  let ca: TaskCa;
+  beforeAll(() => {
+    ca = createTaskCa();
+  });
+  const inTunnel = (socketPath: string, host: string, request: string, trust = ca.certPem) => exchangeInTunnel(socketPath, `${host}:443`, request, { servername: host, ca: trust });
+
+  test("an allowed GET reaches the upstream over TLS verified as the allowed name; the client saw the task CA's certificate", async () => {
+    const { socketPath, blocked } = await startProxy(["registry.npmjs.org"], fakeDns({ "registry.npmjs.org": [[UPSTREAM]] }).lookup, ["GET"], ca);
+    const answer = await inTunnel(socketPath, "registry.npmjs.org", get("/left-pad", "registry.npmjs.org"));
+    expect(answer).toMatch(/^HTTP\/1\.1 200 /);
+    expect(answer).toContain("upstream 443 GET registry.npmjs.org /left-pad\n");
+    expect(blocked).toEqual([]);
+    // Trusting only the upstream's real CA, the client refuses the proxy: it was not a blind tunnel.
+    expect(await inTunnel(socketPath, "registry.npmjs.org", get("/", "registry.npmjs.org"), upstream.ca.certPem)).toMatch(/^TLS failed: /);
+  });
+
+  test("methods hold over HTTPS: a POST inside an allowed tunnel is refused and recorded with its https:// URL", async () => {
+    const { socketPath, blocked } = await startProxy(["registry.npmjs.org"], fakeDns({ "registry.npmjs.org": [[UPSTREAM]] }).lookup, ["GET"], ca);
+    const answer = await inTunnel(socketPath, "registry.npmjs.org", "POST /upload HTTP/1.1\r\nHost: registry.npmjs.org\r\nContent-Length: 2\r\nConnection: close\r\n\r\nhi");
+    expect(answer).toMatch(/^HTTP\/1\.1 403 /);
+    expect(blocked).toEqual([{ method: "POST", target: "https://registry.npmjs.org/upload", reason: "method POST is not allowed (allowed: GET)", command: "curl test" }]);
+  });
+
+  test("URL prefixes hold over HTTPS: a prefix entry allows the tunnel, and only paths inside the prefix", async () => {
+    const { socketPath, blocked } = await startProxy(["docs.python.org/3/"], fakeDns({ "docs.python.org": [[UPSTREAM]] }).lookup, ["GET"], ca);
+    expect(await inTunnel(socketPath, "docs.python.org", get("/3/library/", "docs.python.org"))).toContain("upstream 443 GET docs.python.org /3/library/\n");
+    expect(await inTunnel(socketPath, "docs.python.org", get("/2/", "docs.python.org"))).toMatch(/^HTTP\/1\.1 403 /);
+    expect(blocked.map((b) => b.target)).toEqual(["https://docs.python.org/2/"]);
+  });
+
+  test("another Host inside an allowed tunnel is refused (smuggling to another virtual host)", async () => {
+    const { socketPath, blocked } = await startProxy(["registry.npmjs.org"], fakeDns({ "registry.npmjs.org": [[UPSTREAM]] }).lookup, ["GET"], ca);
+    expect(await inTunnel(socketPath, "registry.npmjs.org", get("/", "internal.example.com"))).toMatch(/^HTTP\/1\.1 403 /);
+    expect(await inTunnel(socketPath, "registry.npmjs.org", get("http://internal.example.com/", "internal.example.com"))).toMatch(/^HTTP\/1\.1 403 /);
+    expect(blocked.map((b) => b.reason)).toEqual([
+      "the Host header (internal.example.com) does not name the URL's host (registry.npmjs.org)",
+      "inside a tunnel only a path (origin-form) is accepted",
+    ]);
+  });
+
+  test("the upstream is verified: a server without a valid certificate for the allowed name gets nothing", async () => {
+    const { socketPath } = await startProxy(["other.example.org"], fakeDns({ "other.example.org": [[UPSTREAM]] }).lookup, ["GET"], ca);
+    const answer = await inTunnel(socketPath, "other.example.org", get("/", "other.example.org"));
+    expect(answer).toMatch(/^HTTP\/1\.1 502 [^]*upstream failed: [^]*(altnames|certificate)/i);
+    expect(answer).not.toContain("upstream 443");
   });
 });
 

@@ -4,11 +4,12 @@
 // literal, a method or path outside the list, or raw TCP, UDP or DNS past the proxy. A real
 // sandbox and the real proxy; the upstream is a server in a network namespace of this test's own,
 // on a public-looking address, and DNS is faked (it is across the network).
-import { mkdir } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseAllowEntry, type AllowEntry } from "../../../src/sandbox/agent-network/allow-entry.js";
 import { startEgressProxy, type EgressProxy } from "../../../src/sandbox/agent-network/egress-proxy.js";
-import { PROXY_SOCKET_NAME } from "../../../src/sandbox/agent-network/in-sandbox.js";
+import { CA_CERT_NAME, PROXY_SOCKET_NAME } from "../../../src/sandbox/agent-network/in-sandbox.js";
+import { createTaskCa } from "../../../src/sandbox/agent-network/task-ca.js";
 import type { LookupAddresses } from "../../../src/sandbox/agent-network/resolve-destination.js";
 import type { BlockedRequest } from "../../../src/sandbox/agent-network/types.js";
 import { createSandbox } from "../../../src/sandbox/run-in-sandbox.js";
@@ -48,10 +49,16 @@ async function sandbox(): Promise<Sandbox> {
 const curl = (args: string) => `curl -sS -o body -w '%{http_code}\\n' ${args} 2>&1; cat body 2>/dev/null`;
 
 beforeAll(async () => {
-  upstream = await startTestUpstream("tn", UPSTREAM, "198.51.100.2");
+  const names = ["registry.npmjs.org", "files.pythonhosted.org", "docs.python.org", "rebind.example"];
+  upstream = await startTestUpstream("tn", UPSTREAM, "198.51.100.2", names, await tempDirs.make());
   proxyDir = join(await tempDirs.make(), "agent-network");
   await mkdir(proxyDir);
+  // As the task runner does: the task's CA beside the socket, its key only in the proxy.
+  const ca = createTaskCa();
+  await writeFile(join(proxyDir, CA_CERT_NAME), ca.certPem);
   proxy = await startEgressProxy({
+    ca,
+    upstreamCa: upstream.ca.certPem,
     socketPath: join(proxyDir, PROXY_SOCKET_NAME),
     policy: { entries: ["registry.npmjs.org", "*.pythonhosted.org", "docs.python.org/3/", "rebind.example"].map(entry), methods: ["GET", "HEAD"] },
     onBlocked: (b) => blocked.push(b),
@@ -75,15 +82,20 @@ describe("what the allow-list lets through", () => {
     expect(blocked).toEqual([]);
   });
 
-  test("a CONNECT tunnel to an allowed host on 443 reaches it", async () => {
-    const result = await (await sandbox()).run(curl("--proxytunnel http://files.pythonhosted.org:443/wheel"));
-    expect(result.output).toBe("200\nupstream 443 GET files.pythonhosted.org:443 /wheel\n");
+  test("HTTPS to an allowed host reaches it: the tools trust the task's CA through the environment", async () => {
+    const result = await (await sandbox()).run(curl("https://files.pythonhosted.org/wheel"));
+    expect(result.output).toBe("200\nupstream 443 GET files.pythonhosted.org /wheel\n");
+  });
+
+  test("Python's urllib, with no options, goes through the proxy and verifies the certificate", async () => {
+    const result = await (await sandbox()).run(`python3 -c 'import urllib.request; print(urllib.request.urlopen("https://registry.npmjs.org/py").read().decode(), end="")'`);
+    expect(result.output).toBe("upstream 443 GET registry.npmjs.org /py\n");
   });
 });
 
 describe("what it refuses, each refusal recorded", () => {
   test("CONNECT to a host not on the list", async () => {
-    const result = await (await sandbox()).run(curl("--proxytunnel http://example.com:443/"));
+    const result = await (await sandbox()).run(curl("https://example.com/"));
     expect(result.output).toMatch(/CONNECT tunnel failed, response 403/);
     expect(blocked).toEqual([{ method: "CONNECT", target: "example.com:443", reason: "not on the allow list" }]);
     expect(lookups).toEqual([]);
@@ -101,7 +113,7 @@ describe("what it refuses, each refusal recorded", () => {
 
   test("an allowed name resolving to the metadata address 169.254.169.254", async () => {
     dnsAnswers["registry.npmjs.org"] = [["169.254.169.254"]];
-    const result = await (await sandbox()).run(`${curl("http://registry.npmjs.org/latest/meta-data/")}; ${curl("--proxytunnel http://registry.npmjs.org:443/")}`);
+    const result = await (await sandbox()).run(`${curl("http://registry.npmjs.org/latest/meta-data/")}; ${curl("https://registry.npmjs.org/")}`);
     expect(result.output).toMatch(/^403\n[^]*CONNECT tunnel failed, response 403/);
     expect(blocked.map((b) => `${b.method} ${b.reason}`)).toEqual([
       "GET registry.npmjs.org resolves to 169.254.169.254, a linkLocal address, not a public one",
@@ -119,7 +131,7 @@ describe("what it refuses, each refusal recorded", () => {
 
   // NO_PROXY keeps the sandbox's own loopback direct; --noproxy '' sends even ::1 to the proxy, which must refuse the host's.
   test.each(["[::1]", "[::ffff:127.0.0.1]", "[fe80::1]"])("the IPv6 literal %s, over plain HTTP and CONNECT", async (literal) => {
-    const result = await (await sandbox()).run(`${curl(`--noproxy '' -g http://${literal}/`)}; ${curl(`--noproxy '' -g --proxytunnel http://${literal}:443/`)}`);
+    const result = await (await sandbox()).run(`${curl(`--noproxy '' -g http://${literal}/`)}; ${curl(`--noproxy '' -g https://${literal}/`)}`);
     expect(result.output).toMatch(/^403\n[^]*CONNECT tunnel failed, response 403/);
     expect(blocked).toHaveLength(2);
   });
@@ -128,6 +140,20 @@ describe("what it refuses, each refusal recorded", () => {
     const result = await (await sandbox()).run(`${curl("-X POST -d x http://registry.npmjs.org/upload")}; ${curl("http://docs.python.org/2/")}; ${curl("http://docs.python.org/3/x")}`);
     expect(result.output).toBe("403\ncodex-bot agent network: blocked: method POST is not allowed (allowed: GET, HEAD)\n403\ncodex-bot agent network: blocked: not on the allow list\n200\nupstream 80 GET docs.python.org /3/x\n");
     expect(blocked.map((b) => `${b.method} ${b.target}`)).toEqual(["POST http://registry.npmjs.org/upload", "GET http://docs.python.org/2/"]);
+  });
+});
+
+describe("methods and prefixes hold over HTTPS too: the proxy reads inside the tunnel", () => {
+  test("a POST to an allowed host, a path outside a prefix; a path inside passes", async () => {
+    const result = await (await sandbox()).run(`${curl("-X POST -d x https://registry.npmjs.org/upload")}; ${curl("https://docs.python.org/2/")}; ${curl("https://docs.python.org/3/x")}`);
+    expect(result.output).toBe("403\ncodex-bot agent network: blocked: method POST is not allowed (allowed: GET, HEAD)\n403\ncodex-bot agent network: blocked: not on the allow list\n200\nupstream 443 GET docs.python.org /3/x\n");
+    expect(blocked.map((b) => `${b.method} ${b.target}`)).toEqual(["POST https://registry.npmjs.org/upload", "GET https://docs.python.org/2/"]);
+  });
+
+  test("another Host inside an allowed HTTPS tunnel", async () => {
+    const result = await (await sandbox()).run(curl("-H 'Host: metadata.google.internal' https://registry.npmjs.org/"));
+    expect(result.output).toMatch(/^403\n/);
+    expect(blocked[0]?.reason).toMatch(/^the Host header \(metadata\.google\.internal\) does not name the URL's host/);
   });
 });
 
@@ -144,9 +170,11 @@ describe("nothing but the proxy", () => {
     expect(result.output).toBe("absent\nunresolved\n");
   });
 
-  test("the proxy's socket cannot be replaced: its directory is read-only", async () => {
-    const result = await (await sandbox()).run(`rm -f /run/codex-network/${PROXY_SOCKET_NAME} 2>&1 | grep -o 'Read-only file system'; ls /run/codex-network`);
-    expect(result.output).toBe(`Read-only file system\n${PROXY_SOCKET_NAME}\n`);
+  test("the proxy's socket and the CA certificate cannot be replaced: their directory is read-only, and holds no key", async () => {
+    const result = await (await sandbox()).run(
+      `rm -f /run/codex-network/${PROXY_SOCKET_NAME} 2>&1 | grep -o 'Read-only file system'; (echo x > /run/codex-network/${CA_CERT_NAME}) 2>&1 | grep -o 'Read-only file system'; ls /run/codex-network; grep -c 'PRIVATE KEY' /run/codex-network/${CA_CERT_NAME}`,
+    );
+    expect(result.output).toBe(`Read-only file system\nRead-only file system\n${CA_CERT_NAME}\n${PROXY_SOCKET_NAME}\n0\n`);
   });
 
   test("without socat the command does not run (fail closed)", async () => {
