@@ -48,6 +48,8 @@ export async function startTestUpstream(tag: string, address: string, hostAddres
   const hostEnd = `cbh${tag}${process.pid % 10000}`.slice(0, 15);
   const nsEnd = `cbn${tag}${process.pid % 10000}`.slice(0, 15);
   const ip = (...args: string[]) => execa("ip", args);
+  // A run killed before its afterAll leaves its route behind (to this test's own address only).
+  await execa("ip", ["route", "del", `${address}/32`], { reject: false });
   await ip("netns", "add", netns);
   await ip("link", "add", hostEnd, "type", "veth", "peer", "name", nsEnd);
   await ip("link", "set", nsEnd, "netns", netns);
