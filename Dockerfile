@@ -10,7 +10,7 @@ RUN npm run build
 
 FROM node:24-bookworm-slim
 RUN apt-get update \
- && apt-get install -y --no-install-recommends git bubblewrap slirp4netns iproute2 ripgrep ca-certificates \
+ && apt-get install -y --no-install-recommends git bubblewrap slirp4netns iproute2 socat ripgrep ca-certificates \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 ENV NODE_ENV=production CODEX_DATA_DIR=/data PORT=3000

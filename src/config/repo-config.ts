@@ -1,5 +1,7 @@
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
+import { parseAllowEntry } from "../sandbox/agent-network/allow-entry.js";
+import { HTTP_METHODS } from "../sandbox/agent-network/types.js";
 
 /** Where the repository's own settings live, read from the default branch. */
 export const REPO_CONFIG_PATH = ".github/codex.yml";
@@ -44,6 +46,18 @@ const limitsSchema = z
 
 export type RepoLimits = z.infer<typeof limitsSchema>;
 
+/** Only within the operator's CODEX_AGENT_NETWORK_MAX: an entry or method outside it is dropped, with a warning (agent-network.ts). */
+const allowEntry = z.string().superRefine((text, ctx) => {
+  const entry = parseAllowEntry(text);
+  if (typeof entry === "string") ctx.addIssue({ code: "custom", message: `${JSON.stringify(text)}: ${entry}` });
+});
+const httpMethod = z.string().transform((method) => method.toUpperCase()).pipe(z.enum(HTTP_METHODS, { error: `must be one of ${HTTP_METHODS.join(", ")}` }));
+const agentNetworkSchema = z
+  .object({ allow: z.array(allowEntry).max(100, "at most 100 entries"), methods: z.array(httpMethod).min(1).optional() })
+  .strict();
+
+export type RepoAgentNetwork = z.infer<typeof agentNetworkSchema>;
+
 const repoConfigShape = {
   label: z.string().min(1).optional(),
   setup: commandList.optional(),
@@ -64,6 +78,7 @@ const repoConfigShape = {
   abandoned_branch_days: z.number().int().min(0).max(365).default(14),
   review: reviewSchema.default(reviewSchema.parse({})),
   limits: limitsSchema.optional(),
+  agent_network: agentNetworkSchema.optional(),
 };
 
 const repoConfigSchema = z.object(repoConfigShape).strip();

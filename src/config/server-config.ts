@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseAgentNetworkCeiling } from "./agent-network.js";
 
 /**
  * The bot's own settings, read from the environment once at start. Probot reads its standard
@@ -48,6 +49,17 @@ const serverConfigSchema = z
     CODEX_ALLOW_RLIMIT_ONLY: flag(),
     // Who bubblewrap runs as on the host; unset means codex-sandbox (config/sandbox-user.ts resolves it at start).
     CODEX_SANDBOX_USER: z.string().regex(/^([a-z_][a-z0-9_-]*\$?|\d+)$/, "must be a user name such as codex-sandbox, a numeric uid, or root").optional(),
+    // What a repository's `agent_network` may at most allow; unset, agents have no network (config/agent-network.ts).
+    CODEX_AGENT_NETWORK_MAX: z
+      .string()
+      .optional()
+      .transform((text, ctx) => {
+        if (text === undefined) return undefined;
+        const ceiling = parseAgentNetworkCeiling(text);
+        if (!Array.isArray(ceiling)) return ceiling;
+        for (const problem of ceiling) ctx.addIssue({ code: "custom", message: problem });
+        return z.NEVER;
+      }),
     PORT: positiveInt(3000),
     GHE_HOST: z.string().regex(/^[\w.-]+(:\d+)?$/, "must be a host name such as github.example.com, without a scheme").optional(),
     GHE_PROTOCOL: z.enum(["http", "https"]).default("https"),

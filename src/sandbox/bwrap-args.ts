@@ -1,4 +1,5 @@
 import { isAbsolute } from "node:path";
+import { AGENT_PROXY_ENV, SANDBOX_PROXY_DIR } from "./agent-network/in-sandbox.js";
 import { SandboxConfigError } from "./errors.js";
 import { detectHostLayout, type HostLayout } from "./host-layout.js";
 import { resolveLimits } from "./limits.js";
@@ -38,10 +39,12 @@ export function buildBwrapArgs(options: SandboxOptions, host: HostLayout = detec
     ...tmpfsArgs("/tmp", limits.tmpfsSizeBytes),
     ...tmpfsArgs(SANDBOX_HOME, limits.tmpfsSizeBytes),
     ...workspaceArgs(options),
+    ...agentNetworkArgs(options),
     // bwrap's root is a writable tmpfs; freeze it once every mount point exists.
     "--remount-ro", "/",
     "--chdir", SANDBOX_WORKSPACE,
-    ...envArgs(buildSandboxEnv(options.env)),
+    // The proxy variables bypass buildSandboxEnv's refusal of *_PROXY names: they name the sandbox's own forwarder.
+    ...envArgs({ ...buildSandboxEnv(options.env), ...(options.agentNetwork ? AGENT_PROXY_ENV : {}) }),
   ];
 }
 
@@ -111,6 +114,13 @@ function workspaceArgs(options: SandboxOptions): string[] {
     args.push("--ro-bind", mount.host, mount.sandbox);
   }
   return args;
+}
+
+function agentNetworkArgs(options: SandboxOptions): string[] {
+  if (!options.agentNetwork) return [];
+  if (options.network) throw new SandboxConfigError("Sandbox agentNetwork is for a sandbox without network (network: false); the setup phase has its own.");
+  requireAbsolute("agentNetwork directory", options.agentNetwork.directory);
+  return ["--ro-bind", options.agentNetwork.directory, SANDBOX_PROXY_DIR];
 }
 
 function envArgs(env: Record<string, string>): string[] {

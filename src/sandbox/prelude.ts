@@ -1,3 +1,4 @@
+import { startForwarderScript } from "./agent-network/in-sandbox.js";
 import type { SandboxLimits } from "./types.js";
 
 export interface PreludeOptions {
@@ -12,6 +13,8 @@ export interface PreludeOptions {
    * (setup secrets). Read before the inherited descriptors are closed.
    */
   secretsFd?: number;
+  /** Start the forwarder to the agent network's proxy (agent-network/in-sandbox.ts) before the command. */
+  agentProxy?: boolean;
 }
 
 /**
@@ -23,6 +26,8 @@ export function buildSandboxPrelude(limits: SandboxLimits, options: PreludeOptio
     ...(options.secretsFd === undefined ? [] : [exportSecrets(options.secretsFd)]),
     closeInheritedFds(),
     setRlimits(limits, options),
+    // After the rlimits, which bound the forwarder too.
+    ...(options.agentProxy ? [startForwarderScript()] : []),
     mergeStderr(),
     'exec /bin/bash -c "$1" bash',
   ].join(" ");

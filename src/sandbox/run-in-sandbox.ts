@@ -70,6 +70,7 @@ async function runCommand(
     const prelude = buildSandboxPrelude(limits, {
       limitVirtualMemory: !cgroup?.limitsMemory,
       secretsFd: hasSecrets(options) ? SECRETS_FD : undefined,
+      agentProxy: options.agentNetwork !== undefined,
     });
     const bwrapArgv = [bwrapPath, ...buildBwrapArgs(options), "--", "/bin/bash", "-c", prelude, "sandbox", command];
     const timeoutMs = resolveTimeout(runOptions.timeoutMs);

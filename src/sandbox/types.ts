@@ -62,6 +62,13 @@ export interface SandboxOptions {
    * unreachable. Without slirp4netns every command fails; nothing falls back to the host network.
    */
   network: boolean;
+  /**
+   * The agent's allow-listed network (network: false only): the sandbox still has only lo, and
+   * reaches the host's egress proxy (agent-network/egress-proxy.ts) through its Unix socket
+   * `proxy.sock` in `directory`, mounted read-only, by way of a forwarder on 127.0.0.1 that the
+   * proxy variables name. Without socat in /usr the command does not run.
+   */
+  agentNetwork?: { directory: string };
   /** Extra environment variables on top of the fixed allow-list; names that look like secrets are refused. */
   env?: Record<string, string>;
   /**

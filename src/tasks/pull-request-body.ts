@@ -1,3 +1,4 @@
+import { describeBlockedRequest, type BlockedRequest } from "../sandbox/agent-network/types.js";
 import type { StagedChange } from "../workspace/task-workspace.js";
 
 export interface Verification {
@@ -22,10 +23,13 @@ export interface PullRequestReport {
   logUrl?: string;
   /** Why the agent stopped, when it did not finish on its own. */
   incomplete?: string;
+  /** What the agent network's proxy refused; the section is left out when there is none. */
+  blocked?: readonly BlockedRequest[];
 }
 
 const STATUS_WORDS: Record<StagedChange["status"], string> = { A: "added", M: "modified", D: "deleted", R: "renamed", T: "type changed" };
 const MAX_FILES_LISTED = 50;
+const MAX_BLOCKED_LISTED = 20;
 
 /** The model's final answer: a title line, then the summary. */
 export function splitTitle(finalText: string, fallback: string): { title: string; summary: string } {
@@ -59,9 +63,21 @@ export function renderPullRequestBody(r: PullRequestReport): string {
     ...(r.issueNumber === null ? [] : [`Fixes #${r.issueNumber}`, ""]),
     "### Files changed", "", ...files,
     "", "### Verification", "", renderVerification(r.verification),
+    ...renderBlockedRequests(r.blocked ?? []),
     "", "---",
     `Requested by @${r.requestedBy} · model \`${r.model}\` · ${r.turns} turns · ${r.tokens.toLocaleString("en-US")} tokens · ${formatDuration(r.durationMs)}${r.logUrl ? ` · [full log](${r.logUrl})` : ""}`,
   ].join("\n").trim();
+}
+
+/**
+ * The refused requests, in a code block: a URL or a command in it stays text, whatever the
+ * agent put there (the outgoing sanitiser leaves code blocks alone, so they are its only guard).
+ */
+export function renderBlockedRequests(blocked: readonly BlockedRequest[]): string[] {
+  if (blocked.length === 0) return [];
+  const lines = blocked.slice(0, MAX_BLOCKED_LISTED).map((request) => describeBlockedRequest(request).replace(/[\r\n]+/g, " ").replace(/```/g, "`\u200b``"));
+  if (blocked.length > MAX_BLOCKED_LISTED) lines.push(`… and ${blocked.length - MAX_BLOCKED_LISTED} more (see the full log)`);
+  return ["", "### Blocked network requests", "", `The agent's network proxy refused ${blocked.length} request(s):`, "", "```text", ...lines, "```"];
 }
 
 /** The last lines of an output, for the PR body. */

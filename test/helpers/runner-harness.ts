@@ -44,10 +44,10 @@ export interface Harness {
  * as the test's own user (root) unless `overrides.sandboxUser` names another, as CODEX_SANDBOX_USER
  * would; the data directory is prepared for it as at the bot's start.
  */
-export async function createRunnerHarness(fake: FakeGitHub, model: ScriptedModel, overrides: Partial<RunnerDeps> = {}): Promise<Harness> {
+export async function createRunnerHarness(fake: FakeGitHub, model: ScriptedModel, overrides: Partial<RunnerDeps> = {}, env: Record<string, string> = {}): Promise<Harness> {
   const dataDir = await mkdtemp(join(tmpdir(), "codex-runner-"));
   const store = new SqliteStore(join(dataDir, "codex.db"));
-  const config = readServerConfig({ CODEX_DATA_DIR: dataDir, CODEX_COMMAND_TIMEOUT_SECONDS: "60" });
+  const config = readServerConfig({ CODEX_DATA_DIR: dataDir, CODEX_COMMAND_TIMEOUT_SECONDS: "60", ...env });
   const health: SandboxHealth = { ok: true };
   const problems = await secureDataDir(dataDir, overrides.sandboxUser);
   if (problems.length > 0) throw new Error(problems.join("\n"));

@@ -111,6 +111,24 @@ describe("buildBwrapArgs", () => {
     },
   );
 
+  test("agentNetwork: the proxy's directory read-only at /run/codex-network, the proxy variables naming the forwarder, still no network", () => {
+    const list = args({ agentNetwork: { directory: "/srv/tasks/1/agent-network" } });
+    expect(indexOfOption(list, "--ro-bind", "/srv/tasks/1/agent-network", "/run/codex-network")).toBeGreaterThan(-1);
+    expect(list).not.toContain("--share-net");
+    for (const name of ["HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "npm_config_proxy", "npm_config_https_proxy"]) {
+      expect(indexOfOption(list, "--setenv", name, "http://127.0.0.1:3128")).toBeGreaterThan(-1);
+    }
+    expect(indexOfOption(list, "--setenv", "NO_PROXY", "localhost,127.0.0.1,::1")).toBeGreaterThan(-1);
+    for (const name of ["SSL_CERT_FILE", "NODE_EXTRA_CA_CERTS", "REQUESTS_CA_BUNDLE", "PIP_CERT", "CURL_CA_BUNDLE", "GIT_SSL_CAINFO", "npm_config_cafile"]) {
+      expect(indexOfOption(list, "--setenv", name, "/run/codex-network/ca.pem")).toBeGreaterThan(-1);
+    }
+    // Without the option none of it; and the caller still cannot set a proxy of its own.
+    expect(args().join(" ")).not.toMatch(/codex-network|_PROXY|_proxy|CA_CERTS|cafile/);
+    expect(() => args({ agentNetwork: { directory: "/srv/x" }, env: { HTTPS_PROXY: "http://elsewhere" } })).toThrow(/secret or proxy/);
+    expect(() => args({ agentNetwork: { directory: "/srv/x" }, network: true })).toThrow(/network: false/);
+    expect(() => args({ agentNetwork: { directory: "relative" } })).toThrow(SandboxConfigError);
+  });
+
   test("rejects relative or escaping paths", () => {
     expect(() => args({ workspace: "repo" })).toThrow(SandboxConfigError);
     expect(() => args({ readOnly: [{ host: "/srv/git", sandbox: "/workspace/../etc" }] })).toThrow(SandboxConfigError);

@@ -150,6 +150,40 @@ describe("code task runner (real git, real bubblewrap, fake GitHub and model)", 
     expect(taskLog).toContain("config: `limits.memory_mb: 99999` is above this server's CODEX_SANDBOX_MEMORY_MB (8192); using 8192");
   });
 
+  test("`agent_network` within CODEX_AGENT_NETWORK_MAX: the agent's sandbox gets the proxy, verification none; refusals are in the task log as they happen and in the PR body", async () => {
+    const verify = "test -e /run/codex-network && echo verified-with-network || echo verified-offline";
+    const config = `setup: []\ntest: ${verify}\nagent_network:\n  allow: ["registry.npmjs.org", "example.org"]\n`;
+    // Both requests are refused before any DNS question (not listed; a method not allowed): nothing leaves this machine.
+    const command = "curl -sS -o /dev/null -w '%{http_code} ' http://example.org/; curl -sS -o /dev/null -w '%{http_code}' -X POST -d x http://registry.npmjs.org/upload";
+    await setUp([call("shell", { command }), call("apply_patch", { input: patch("src/add.js", "export const add = (a, b) => a - b;", "export const add = (a, b) => a + b;") }), { text: "Fix add\n\nAdds now." }], { ...FILES, ".github/codex.yml": config });
+    await harness.close();
+    const created: SandboxOptions[] = [];
+    const record = (options: SandboxOptions) => {
+      created.push(options);
+      return createSandbox(options);
+    };
+    harness = await createRunnerHarness(fake, model, { createSandbox: record }, { CODEX_AGENT_NETWORK_MAX: "registry.npmjs.org,*.pythonhosted.org" });
+    const task = await harness.enqueue("o", "calc", cloneUrl, { number: 1, title: "add() subtracts", body: "Fix add." });
+    await harness.run(task);
+    // The setup sandbox, the agent's offline twin (for verification), and the agent's own.
+    expect(created.map((o) => [o.network, o.agentNetwork !== undefined])).toEqual([[true, false], [false, false], [false, true]]);
+    const toolOutput = model.requests.map((r) => JSON.stringify(r)).join("\n");
+    expect(toolOutput).toContain("403 403");
+    // The agent is told what it may reach: only what is left within the ceiling.
+    expect(toolOutput).toContain("Network: this sandbox can reach only these destinations, through an HTTP(S) proxy that HTTP_PROXY and HTTPS_PROXY already name: registry.npmjs.org with the methods GET, HEAD.");
+    const taskLog = await readFile(taskLogPath(harness.dataDir, task.logId), "utf8");
+    expect(taskLog).toContain("config: `agent_network.allow: example.org` is outside this server's CODEX_AGENT_NETWORK_MAX; dropped");
+    expect(taskLog).toContain("agent network: blocked: GET http://example.org/ from `curl -sS");
+    expect(taskLog).toContain("agent network: blocked: POST http://registry.npmjs.org/upload from `curl -sS");
+    // As it happened: before the agent's next turn.
+    expect(taskLog.indexOf("agent network: blocked: GET")).toBeLessThan(taskLog.indexOf("agent: tool shell"));
+    const [pr] = pulls();
+    expect(pr?.body).toContain("### Blocked network requests");
+    expect(pr?.body).toContain("blocked: POST http://registry.npmjs.org/upload from `curl");
+    expect(pr?.body).toContain("(method POST is not allowed (allowed: GET, HEAD))");
+    expect(pr?.body).toContain("verified-offline");
+  });
+
   test("a setup secret the operator did not provide refuses the task and says which variable to set", async () => {
     await setUp([], { ...FILES, ".github/codex.yml": "setup: []\nsetup_secrets: [PYPI_TOKEN]\n" });
     await runTask();

@@ -46,7 +46,7 @@ export async function publishOutcome(ctx: CodeTaskContext, result: CodeResult): 
   const report: PullRequestReport = {
     summary, issueNumber: task.number as number | null, changes: result.changes, verification: result.verification, requestedBy: task.request.sender.login, model: result.agent.model,
     turns: outcome.turns, tokens: outcome.usage.inputTokens + outcome.usage.outputTokens, durationMs: Date.now() - ctx.startedAt,
-    ...(logUrl ? { logUrl } : {}), ...(incomplete ? { incomplete } : {}),
+    ...(logUrl ? { logUrl } : {}), ...(incomplete ? { incomplete } : {}), blocked: result.agent.blocked,
   };
   const verdict = result.verification === null ? "no test command to verify with" : passed ? "tests pass" : "tests fail";
   const author = await deps.botIdentity(ctx.octokit);
