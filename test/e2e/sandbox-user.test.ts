@@ -53,7 +53,7 @@ describe("a code task with bubblewrap run as the sandbox user", () => {
     await fake.close();
   });
 
-  async function startHarness(script: ScriptStep[]) {
+  async function startHarness(script: ScriptStep[], env: Record<string, string> = {}) {
     model = await startScriptedModel(script, { apiKey: "sk-test" });
     harness = await createRunnerHarness(fake, model, {
       sandboxUser: hostUser,
@@ -68,7 +68,7 @@ describe("a code task with bubblewrap run as the sandbox user", () => {
           },
         };
       },
-    });
+    }, env);
   }
 
   test("setup and agent write as the sandbox user, the agent's new files and directories are theirs, and host git pushes the change", async () => {
@@ -133,5 +133,18 @@ describe("a code task with bubblewrap run as the sandbox user", () => {
       if (entry.includes("/tree/")) expect([entry, info.mode & 0o222]).toEqual([entry, 0]);
     }
     expect((await lstat(join(harness.dataDir, "cache"))).mode & 0o777).toBe(0o700);
+  });
+
+  test("the agent network's proxy answers the sandbox user: a request it refuses gets the proxy's 403, not a closed socket", async () => {
+    const config = 'setup: []\nagent_network:\n  allow: ["registry.npmjs.org"]\n';
+    const { cloneUrl } = await fake.createRepo({ owner: "o", name: "app", files: { ...FILES, ".github/codex.yml": config } });
+    fake.addIssue("o", "app", { number: 1, title: "Add b", body: "add b", user: "maintainer" });
+    // Refused before any DNS question (a method not allowed): nothing leaves this machine.
+    await startHarness([shell("id -u; curl -sS -o /dev/null -w 'status %{http_code}' -X POST -d x http://registry.npmjs.org/upload"), addB, { text: "Add b\n\nAdds b." }], { CODEX_AGENT_NETWORK_MAX: "registry.npmjs.org" });
+    const task = await harness.enqueue("o", "app", cloneUrl, { number: 1, title: "Add b", body: "add b" });
+    await harness.run(task);
+    const agentSandbox = sandboxes.find((options) => options.agentNetwork !== undefined);
+    expect(agentSandbox?.hostUser).toEqual(hostUser);
+    expect(JSON.stringify(model.requests[1]!.body)).toContain("status 403");
   });
 });
