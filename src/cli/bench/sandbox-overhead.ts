@@ -19,8 +19,8 @@ export interface VariantFigures {
   label: string;
   /** Median of `true` through sandbox.run. */
   ms: number;
-  /** What /proc/self/status says inside this variant's sandbox, e.g. "on (Seccomp: 2, 1 filter)". */
-  seccomp: string;
+  /** What bounds a command inside this variant's sandbox, e.g. "seccomp on (1 filter); memory: cgroup". */
+  inside: string;
 }
 
 export interface OverheadFigures {
@@ -43,23 +43,29 @@ export async function measureSandboxOverhead(runs: number, variants: SandboxVari
       if (result.exitCode !== 0) throw new Error(`the ${variants[i]!.label} sandbox failed to run \`true\` (exit ${result.exitCode}): ${result.output}`);
     });
     const [bare = [], ...samples] = await sampleInterleavedMs(runs, [() => execa("true"), ...runTrue], WARMUP_RUNS);
-    const seccomp = await Promise.all(sandboxes.map((sandbox) => probeSeccomp(sandbox)));
+    const inside = await Promise.all(sandboxes.map((sandbox) => probeInside(sandbox)));
     return {
       bareMs: median(bare),
-      variants: variants.map((variant, i) => ({ key: variant.key, label: variant.label, ms: median(samples[i]!), seccomp: seccomp[i]! })),
+      variants: variants.map((variant, i) => ({ key: variant.key, label: variant.label, ms: median(samples[i]!), inside: inside[i]! })),
     };
   } finally {
     await rm(root, { recursive: true, force: true });
   }
 }
 
-/** Whether a seccomp filter is on inside the sandbox, as the kernel reports it there. */
-async function probeSeccomp(sandbox: ReturnType<CreateSandboxLike>): Promise<string> {
-  const result = await sandbox.run("grep '^Seccomp' /proc/self/status");
+/**
+ * What bounds a command inside the sandbox, as the kernel and the shell report it there: the
+ * seccomp mode, and whether memory is a cgroup's (no `ulimit -v`) or each process's (`ulimit -v`).
+ */
+async function probeInside(sandbox: ReturnType<CreateSandboxLike>): Promise<string> {
+  const result = await sandbox.run("grep '^Seccomp' /proc/self/status; echo \"ulimit-v $(ulimit -v)\"");
   const mode = /^Seccomp:\s*(\d+)/m.exec(result.output)?.[1];
   const filters = /^Seccomp_filters:\s*(\d+)/m.exec(result.output)?.[1];
-  if (mode === undefined) return `unknown (${result.output.trim() || `exit ${result.exitCode}`})`;
-  // Mode 2 is SECCOMP_MODE_FILTER. A filter on the bench itself would show here too: the section prints the bench's own.
-  const count = filters === undefined ? "" : `, ${filters} filter${filters === "1" ? "" : "s"}`;
-  return `${mode === "2" ? "on" : "off"} (Seccomp: ${mode}${count})`;
+  const addressSpace = /^ulimit-v (\S+)/m.exec(result.output)?.[1];
+  if (mode === undefined || addressSpace === undefined) return `unknown (${result.output.trim() || `exit ${result.exitCode}`})`;
+  // Mode 2 is SECCOMP_MODE_FILTER. A filter on the bench itself would show here too: the table prints the bench's own.
+  const seccomp = mode === "2" ? `seccomp on${filters === undefined ? "" : ` (${filters} filter${filters === "1" ? "" : "s"})`}` : `seccomp off (${mode})`;
+  // The sandbox sets ulimit -v only where no memory cgroup bounds it (both versions do).
+  const memory = addressSpace === "unlimited" ? "memory: cgroup" : "memory: ulimit -v";
+  return `${seccomp}; ${memory}`;
 }

@@ -8,7 +8,7 @@ export interface MachineColumn {
 }
 
 const LABEL_WIDTH = 34;
-const CELL_WIDTH = 36;
+const CELL_WIDTH = 40;
 
 /** The overhead of variant `key` (its median less the bare spawn's), when it was measured. */
 export function overheadOf(figures: MachineFigures, key: string): number | undefined {
@@ -24,7 +24,7 @@ export function overheadTable(columns: MachineColumn[], baselineLabel: string): 
     const variant = f.variants.find((v) => v.key === key);
     return variant === undefined ? "-" : `${ms(variant.ms)}  overhead ${ms(variant.ms - f.bareMs)}`;
   };
-  const seccomp = (key: string) => (f: MachineFigures) => f.variants.find((v) => v.key === key)?.seccomp ?? "-";
+  const inside = (key: string) => (f: MachineFigures) => f.variants.find((v) => v.key === key)?.inside ?? "-";
   const overheadRatio = (over: string) => (f: MachineFigures) => {
     const current = overheadOf(f, "current");
     const other = overheadOf(f, over);
@@ -34,8 +34,9 @@ export function overheadTable(columns: MachineColumn[], baselineLabel: string): 
     row("", (f) => columns.find((c) => c.figures === f)!.title),
     row("cgroups (self-test)", (f) => f.cgroups),
     row("seccomp of the bench process", (f) => `Seccomp: ${f.seccompOutside}`),
-    row("seccomp inside, baseline", seccomp("baseline")),
-    row("seccomp inside, current", seccomp("current")),
+    row("inside, baseline", inside("baseline")),
+    row("inside, current, rlimits only", inside("rlimits")),
+    row("inside, current", inside("current")),
     row('bare spawn: execa("true")', (f) => ms(f.bareMs)),
     row(`baseline ${baselineLabel}`, timed("baseline")),
     row("current, rlimits only", timed("rlimits")),
