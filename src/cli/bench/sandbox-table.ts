@@ -8,7 +8,7 @@ export interface MachineColumn {
 }
 
 const LABEL_WIDTH = 34;
-const CELL_WIDTH = 40;
+const CELL_WIDTH = 44;
 
 /** The overhead of variant `key` (its median less the bare spawn's), when it was measured. */
 export function overheadOf(figures: MachineFigures, key: string): number | undefined {
@@ -19,7 +19,7 @@ export function overheadOf(figures: MachineFigures, key: string): number | undef
 /** The lines of the overhead table, one column per machine. */
 export function overheadTable(columns: MachineColumn[], baselineLabel: string): string[] {
   const row = (label: string, cell: (f: MachineFigures) => string) =>
-    `    ${label.padEnd(LABEL_WIDTH)}${columns.map((c) => cell(c.figures).padEnd(CELL_WIDTH)).join("")}`.trimEnd();
+    `    ${label.padEnd(LABEL_WIDTH)}${columns.map((c) => `${cell(c.figures).padEnd(CELL_WIDTH - 2)}  `).join("")}`.trimEnd();
   const timed = (key: string) => (f: MachineFigures) => {
     const variant = f.variants.find((v) => v.key === key);
     return variant === undefined ? "-" : `${ms(variant.ms)}  overhead ${ms(variant.ms - f.bareMs)}`;
