@@ -21,7 +21,12 @@ export async function measureInCgroupV2Vm(repoRoot: string, baselineDir: string 
   const lines = (vm.all ?? "").split(/\r?\n/);
   const line = lines.find((l) => l.startsWith(GUEST_FIGURES_MARKER));
   if (line === undefined) return `the guest gave no figures (run-vm.sh exit ${vm.exitCode}):\n${lines.slice(-15).join("\n")}`;
-  return JSON.parse(line.slice(GUEST_FIGURES_MARKER.length)) as MachineFigures;
+  try {
+    return JSON.parse(line.slice(GUEST_FIGURES_MARKER.length)) as MachineFigures;
+  } catch (error) {
+    // The serial console carries the kernel's messages too; one may have landed inside the line.
+    return `the guest's figures did not parse (${String(error)}): ${line}`;
+  }
 }
 
 function shellQuote(word: string): string {
