@@ -13,6 +13,23 @@ export async function sampleMs(runs: number, fn: () => Promise<unknown>, warmup 
   return samples;
 }
 
+/**
+ * Like sampleMs for several functions at once, taking one sample of each in turn (the first of each
+ * round rotating), so that a change in the machine's load during the run hits all of them alike.
+ * Returns each function's samples, in the order of `fns`.
+ */
+export async function sampleInterleavedMs(runs: number, fns: (() => Promise<unknown>)[], warmup = 0): Promise<number[][]> {
+  for (let i = 0; i < warmup; i++) for (const fn of fns) await fn();
+  const samples = fns.map((): number[] => []);
+  for (let round = 0; round < runs; round++) {
+    for (let k = 0; k < fns.length; k++) {
+      const index = (round + k) % fns.length;
+      samples[index]!.push(await timeMs(fns[index]!));
+    }
+  }
+  return samples;
+}
+
 export function median(samples: number[]): number {
   const sorted = [...samples].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
