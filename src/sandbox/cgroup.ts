@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { rmdirSync } from "node:fs";
-import { join } from "node:path";
+import { readdir, rmdir } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import { emptyAndRemove, killAll, readCounter } from "./cgroup-files.js";
 import type { CgroupSet, CgroupSetResult } from "./cgroup-set.js";
 import { createV1Cgroups, isCgroupV1 } from "./cgroup-v1.js";
@@ -68,10 +69,51 @@ async function makeCgroupSet(limits: SandboxLimits, placement: CgroupPlacement):
   const pooled = POOL.get(poolKey(limits, placement))?.pop();
   if (pooled) return { ok: true, set: pooled };
   const root = placement.root ?? DEFAULT_CGROUP_ROOT;
-  const name = `codex-sandbox-${randomUUID()}`;
-  if (isCgroupV2(root)) return createV2Cgroup(limits, root, placement.parent, name);
-  if (isCgroupV1(root)) return createV1Cgroups(limits, root, placement.parent ?? DEFAULT_V1_PARENT, name);
-  return { ok: false, reason: `no cgroup file system at ${root} (neither v2 nor v1 pids/memory controllers)` };
+  const name = `${SANDBOX_CGROUP_PREFIX}${process.pid}-${randomUUID()}`;
+  const made = isCgroupV2(root)
+    ? await createV2Cgroup(limits, root, placement.parent, name)
+    : isCgroupV1(root)
+      ? await createV1Cgroups(limits, root, placement.parent ?? DEFAULT_V1_PARENT, name)
+      : { ok: false as const, reason: `no cgroup file system at ${root} (neither v2 nor v1 pids/memory controllers)` };
+  if (made.ok) sweepOnce(made.set);
+  return made;
+}
+
+const SANDBOX_CGROUP_PREFIX = "codex-sandbox-";
+/** Parents already swept by this process. */
+const SWEPT = new Set<string>();
+
+/**
+ * Removes, once per parent per process, the empty sandbox cgroups that processes which are gone
+ * left behind: the pool is emptied at a clean exit, but a killed bot leaves its pooled cgroups,
+ * and thousands of them slow every cgroup operation on v1. The creator's pid is in the name, so
+ * a live process's pool is never touched; a cgroup with processes in it cannot be removed.
+ */
+function sweepOnce(set: CgroupSet): void {
+  for (const parent of set.dirs.map((dir) => dirname(dir))) {
+    if (SWEPT.has(parent)) continue;
+    SWEPT.add(parent);
+    void sweepStaleSandboxCgroups(parent);
+  }
+}
+
+/** The sweep itself, for one parent cgroup directory; never throws. */
+export async function sweepStaleSandboxCgroups(parent: string): Promise<void> {
+  const names = await readdir(parent).catch(() => [] as string[]);
+  for (const name of names) {
+    const pid = Number(/^codex-sandbox-(\d+)-/.exec(name)?.[1]);
+    if (Number.isSafeInteger(pid) && !isAlive(pid)) await rmdir(join(parent, name)).catch(() => undefined);
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: alive, someone else's.
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
 
 async function wrap(set: CgroupSet, key: string): Promise<SandboxCgroup> {

@@ -62,7 +62,7 @@ test("each sandbox runs in a cgroup of its own below the bot's, with memory.max,
   expect(result.exitCode).toBe(0);
   // The bot's processes moved into a leaf (no internal processes), the sandboxes are its siblings.
   expect(own).toMatch(/\/codex-bot$/);
-  expect(cgroup).toMatch(new RegExp(`^${own.replace(/\/codex-bot$/, "")}/codex-sandbox-[0-9a-f-]{36}$`));
+  expect(cgroup).toMatch(new RegExp(`^${own.replace(/\/codex-bot$/, "")}/codex-sandbox-${process.pid}-[0-9a-f-]{36}$`));
   expect(seen).toEqual({ memory: String(96 * MIB), swap: "0", pids: "33" });
 });
 
