@@ -17,7 +17,7 @@ mkdir -p "$stage"/bin "$stage"/modules
 cp /bin/busybox "$stage"/bin/busybox
 for p in drivers/virtio/virtio_ring drivers/virtio/virtio drivers/virtio/virtio_pci_legacy_dev \
          drivers/virtio/virtio_pci_modern_dev drivers/virtio/virtio_pci net/9p/9pnet net/9p/9pnet_virtio \
-         fs/netfs/netfs fs/fscache/fscache fs/9p/9p drivers/net/tun drivers/net/dummy; do
+         fs/netfs/netfs fs/fscache/fscache fs/9p/9p drivers/net/tun drivers/net/dummy drivers/net/veth; do
   f=$k/root/lib/modules/$ver/kernel/$p.ko
   if [ -f "$f" ]; then cp "$f" "$stage"/modules/; elif [ -f "$f.xz" ]; then xz -dc "$f.xz" > "$stage/modules/$(basename "$p").ko"; else echo "missing $p" >&2; exit 1; fi
 done

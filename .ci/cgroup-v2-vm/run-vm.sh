@@ -4,7 +4,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 mem=${VM_MEM:-2048}
-timeout_s=${VM_TIMEOUT:-900}
+timeout_s=${VM_TIMEOUT:-2700}
 results=$(mktemp -d /tmp/cgroup-v2-vm-run.XXXXXX)
 trap 'rm -rf "$results"' EXIT
 printf '%s\n' "$1" > "$results/cmd"

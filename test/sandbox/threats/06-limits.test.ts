@@ -204,7 +204,7 @@ describe.each(SANDBOX_MODES)("$name", (mode) => {
     // Each test first sees the command's processes on the host, so that "nothing survives" cannot
     // pass because nothing had started; the timeout leaves ample time to get there (bwrap starts in
     // milliseconds), and a test that does not get there fails saying so instead of passing.
-    const TIMEOUT_MS = 3_000;
+    const TIMEOUT_MS = scaled(3_000);
 
     test("`sleep infinity` ends at the timeout with a clear result, and nothing survives", async () => {
       const marker = uniqueSleepDuration();
