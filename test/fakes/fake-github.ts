@@ -225,7 +225,9 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     close: async () => {
       await settleRedeliveries(state.hookDeliveries).catch(() => undefined);
       await closeServer(http);
-      await rm(projectRoot, { recursive: true, force: true });
+      // A git process the last request started (a pull request's refs/pull ref) may still be
+      // writing; rm retries ENOTEMPTY rather than fail the test's teardown.
+      await rm(projectRoot, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
     },
   };
 }
