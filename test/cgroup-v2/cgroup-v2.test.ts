@@ -149,7 +149,10 @@ test("cgroup.kill ends what a command left behind, double-forked and in a new se
     expect(await waitForNoHostProcesses(duration)).toEqual([]);
     const own = /^0::(\/.*)$/m.exec(await readFile("/proc/self/cgroup", "utf8"))?.[1] ?? "";
     const parent = join(CGROUP, own.replace(/\/codex-bot$/, ""));
-    for (const entry of (await readdir(parent)).filter((name) => name.startsWith("codex-sandbox-"))) {
+    // This process's sandbox cgroups only: other test files run sandboxes under the same parent meanwhile.
+    const ours = (await readdir(parent)).filter((name) => name.startsWith(`codex-sandbox-${process.pid}-`));
+    expect(ours.length).toBeGreaterThan(0);
+    for (const entry of ours) {
       expect((await readFile(join(parent, entry, "cgroup.procs"), "utf8")).trim()).toBe("");
     }
   } finally {
