@@ -16,8 +16,10 @@ import { readFile } from "node:fs/promises";
 import { execa } from "execa";
 import { CappedOutput } from "../../src/sandbox/capped-output.js";
 import { createSandbox } from "../../src/sandbox/run-in-sandbox.js";
+import { scaled } from "../helpers/time-scale.js";
 
-const TIMEOUT_MS = 60_000;
+// The environment is inherited, so the emulated guest's CODEX_TEST_TIME_SCALE reaches this bound too.
+const TIMEOUT_MS = scaled(60_000);
 const [workspace = "", headroom = "", command = "", ...flags] = process.argv.slice(2);
 const hostUserFlag = /^--host-user=(\d+):(\d+)$/.exec(flags.find((flag) => flag.startsWith("--host-user=")) ?? "");
 const hostUser = hostUserFlag ? { uid: Number(hostUserFlag[1]), gid: Number(hostUserFlag[2]) } : undefined;
