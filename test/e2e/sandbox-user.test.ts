@@ -10,14 +10,11 @@ import { createSandbox } from "../../src/sandbox/index.js";
 import type { HostUser, SandboxOptions } from "../../src/sandbox/types.js";
 import { startFakeGitHub, type FakeGitHub } from "../fakes/fake-github.js";
 import { startScriptedModel, type ScriptStep, type ScriptedModel } from "../fakes/fake-openai.js";
+import { FAKE_INSTALL, FAKE_INSTALL_FILES } from "../helpers/fake-install-project.js";
 import { createRunnerHarness, type Harness } from "../helpers/runner-harness.js";
 
-const SETUP = "mkdir -p node_modules/dep && echo 'module.exports = 42;' > node_modules/dep/index.js";
-const FILES = {
-  "package.json": '{ "name": "app", "private": true }\n',
-  "package-lock.json": '{ "name": "app", "lockfileVersion": 3 }\n',
-  ".gitignore": "node_modules/\n",
-  ".github/codex.yml": `setup: "${SETUP}"\n`,
+const SETUP = FAKE_INSTALL;
+const FILES = { ...FAKE_INSTALL_FILES,
   "src/a.js": "export const a = 1;\n",
 };
 const shell = (command: string): ScriptStep => ({ toolCalls: [{ name: "shell", arguments: { command } }] });
