@@ -61,6 +61,26 @@ export interface InboxDelivery extends NewDelivery {
   lastError: string | null;
 }
 
+/** How a worker claims a task (see Store.claimNext). */
+export interface ClaimOptions {
+  /** The claiming worker's id; the task is its own while the lease lasts. */
+  worker: string;
+  now: number;
+  /** How long the claim holds without a heartbeat (Store.renewTasks); a dead worker's claim runs out. */
+  leaseMs: number;
+  /** At most this many tasks of one installation run at once, over every worker; 0 = no cap. */
+  maxPerInstallation?: number;
+  /** At most this many tasks of one repository run at once, over every worker; 0 = no cap. */
+  maxPerRepository?: number;
+}
+
+/** What a heartbeat learns of one of the worker's running tasks. */
+export interface HeldTask {
+  id: string;
+  /** Set when someone asked to stop the task (`@codex stop`), whichever process they asked. */
+  cancelRequested: string | null;
+}
+
 export interface InboxBacklog {
   /** Deliveries not yet dispatched to the end (pending, waiting for a retry, or being dispatched). */
   pending: number;
@@ -75,6 +95,12 @@ export interface InboxBacklog {
  * Every method is atomic on its own.
  */
 export interface Store {
+  /**
+   * True when other processes, on other machines, share this store (PostgreSQL): a task's log
+   * then goes into the store too, because the web process may not be where the task ran.
+   */
+  readonly shared: boolean;
+
   // The inbox: every verified delivery, recorded before GitHub gets its answer.
   /** Records a delivery; false when its id is already in the inbox (a redelivery of one that arrived). */
   recordDelivery(delivery: NewDelivery): Promise<boolean>;
@@ -117,12 +143,39 @@ export interface Store {
   enqueue(input: EnqueueInput, options?: EnqueueOptions): Promise<TaskRecord | null>;
   get(id: string): Promise<TaskRecord | null>;
   findByLogId(logId: string): Promise<TaskRecord | null>;
-  /** Takes the oldest queued task whose issue has nothing running, and marks it running. */
-  claimNext(): Promise<TaskRecord | null>;
-  /** At start: tasks a previous process left running go back to the queue, or fail after MAX_ATTEMPTS. */
-  recoverInterrupted(): Promise<{ requeued: number; failed: number }>;
+  /**
+   * Takes the oldest queued task whose issue or pull request has nothing running and whose
+   * installation and repository are under their caps, and marks it running, leased to the worker.
+   * Claims are serialised across processes, so the rules hold over every worker at once.
+   * Without options: a local claim with no caps (tests, one process).
+   */
+  claimNext(options?: ClaimOptions): Promise<TaskRecord | null>;
+  /**
+   * The worker's heartbeat: extends the lease of each of its running tasks to `leaseUntil` and
+   * returns those still its own (a task missing from the answer was taken over or finished).
+   */
+  renewTasks(worker: string, leaseUntil: number): Promise<HeldTask[]>;
+  /** A worker shutting down hands a running task back to the queue; false when it was not its own. */
+  releaseTask(id: string, worker: string): Promise<boolean>;
+  /**
+   * Running tasks whose lease ended by `leasesEndedBy` (their worker died) go back to the queue,
+   * or fail after MAX_ATTEMPTS. Without it, every running task does: only for a store that no
+   * other process shares, at start.
+   */
+  recoverInterrupted(leasesEndedBy?: number): Promise<{ requeued: number; failed: number }>;
   /** Cancels every queued task for this issue or pull request; returns how many. */
   cancelQueued(owner: string, repo: string, number: number, reason: string): Promise<number>;
+  /** Asks whichever worker runs a task for this issue or pull request to stop it; returns how many. */
+  requestCancel(owner: string, repo: string, number: number, reason: string): Promise<number>;
+  /**
+   * Calls `listener` soon after a task is queued or a cancel is requested, in any process that
+   * shares the store (PostgreSQL LISTEN/NOTIFY; in-process for SQLite). Returns the unsubscribe.
+   */
+  watchQueue(listener: (event: "queued" | "cancel") => void): Promise<() => Promise<void>>;
+  /** Appends to a task's log kept in the store (see `shared`). */
+  appendTaskLog(logId: string, text: string): Promise<void>;
+  /** The log kept in the store, or null when it holds none. */
+  readTaskLog(logId: string): Promise<string | null>;
   /** True when a CI-fix attempt was already made for this head commit. */
   hasCiFixFor(owner: string, repo: string, number: number, headSha: string): Promise<boolean>;
   /** How many code tasks the automatic fix loop has run on a pull request. */

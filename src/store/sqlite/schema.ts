@@ -69,6 +69,12 @@ CREATE TABLE IF NOT EXISTS bot_pull_requests (
   branch_deleted INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (owner, repo, number)
 );
+CREATE TABLE IF NOT EXISTS task_logs (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  log_id TEXT NOT NULL,
+  text TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS task_logs_by_log ON task_logs (log_id, seq);
 CREATE INDEX IF NOT EXISTS tasks_by_status ON tasks (status, created_at);
 CREATE INDEX IF NOT EXISTS tasks_by_target ON tasks (owner, repo, number, status);
 `;
@@ -78,6 +84,9 @@ const ADDED_COLUMNS: [table: string, column: string, type: string][] = [
   ["deliveries", "task_id", "TEXT"],
   ["tasks", "delivery_id", "TEXT"],
   ["tasks", "delivery_received_at", "INTEGER"],
+  ["tasks", "worker_id", "TEXT"],
+  ["tasks", "lease_until", "INTEGER"],
+  ["tasks", "cancel_requested", "TEXT"],
 ];
 
 export function applySchema(db: DatabaseSync): void {

@@ -2,10 +2,14 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { DatabaseSync, type SQLInputValue } from "node:sqlite";
 import { randomBytes, randomUUID } from "node:crypto";
+import { EventEmitter } from "node:events";
 import type { TaskRecord, TaskStatus } from "../../tasks/task-types.js";
 import { toBotPullRequest, toDelivery, toRecord, type Row } from "../rows.js";
-import { MAX_ATTEMPTS, type BotPullRequest, type EnqueueInput, type EnqueueOptions, type InboxBacklog, type InboxDelivery, type NewDelivery, type ReviewState, type Store } from "../store.js";
+import { MAX_ATTEMPTS, type BotPullRequest, type ClaimOptions, type EnqueueInput, type HeldTask, type EnqueueOptions, type InboxBacklog, type InboxDelivery, type NewDelivery, type ReviewState, type Store } from "../store.js";
 import { applySchema } from "./schema.js";
+
+/** claimNext() without options: this process, a lease longer than any task, no caps. */
+const LOCAL_CLAIM: ClaimOptions = { worker: "local", now: 0, leaseMs: 24 * 60 * 60 * 1000 };
 
 /**
  * The embedded backend: one SQLite file, nothing to install, for a bot on one machine.
@@ -13,7 +17,10 @@ import { applySchema } from "./schema.js";
  * async only to share the Store interface with the PostgreSQL backend.
  */
 export class SqliteStore implements Store {
+  readonly shared = false;
   readonly #db: DatabaseSync;
+  // One process owns the file, so queue events need not cross processes.
+  readonly #events = new EventEmitter();
 
   constructor(file: string) {
     if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
@@ -181,6 +188,7 @@ export class SqliteStore implements Store {
       id, input.kind, input.installationId, input.owner, input.repo, input.number, JSON.stringify(input.request),
       randomBytes(16).toString("hex"), now, now, delivery?.id ?? null, delivery?.receivedAt ?? null, ...target,
     );
+    if (inserted === 1) this.#notify("queued");
     return inserted === 1 ? this.#get(id) : null;
   }
 
@@ -198,24 +206,69 @@ export class SqliteStore implements Store {
     return row ? toRecord(row) : null;
   }
 
-  async claimNext(): Promise<TaskRecord | null> {
+  async claimNext(options: ClaimOptions = LOCAL_CLAIM): Promise<TaskRecord | null> {
+    const now = options === LOCAL_CLAIM ? Date.now() : options.now;
     const row = this.#one(
-      `UPDATE tasks SET status = 'running', attempts = attempts + 1, updated_at = ?
+      `UPDATE tasks SET status = 'running', attempts = attempts + 1, worker_id = ?, lease_until = ?, cancel_requested = NULL, updated_at = ?
        WHERE id = (
-         SELECT t.id FROM tasks t WHERE t.status = 'queued' AND NOT EXISTS (
-           SELECT 1 FROM tasks r WHERE r.status = 'running' AND r.owner = t.owner AND r.repo = t.repo AND r.number = t.number)
-         ORDER BY t.created_at LIMIT 1)
+         SELECT t.id FROM tasks t WHERE t.status = 'queued'
+           AND NOT EXISTS (SELECT 1 FROM tasks r WHERE r.status = 'running' AND r.owner = t.owner AND r.repo = t.repo AND r.number = t.number)
+           AND (? = 0 OR (SELECT count(*) FROM tasks r WHERE r.status = 'running' AND r.installation_id = t.installation_id) < ?)
+           AND (? = 0 OR (SELECT count(*) FROM tasks r WHERE r.status = 'running' AND r.owner = t.owner AND r.repo = t.repo) < ?)
+         ORDER BY t.created_at, t.rowid LIMIT 1)
        RETURNING *`,
-      Date.now(),
+      options.worker, now + options.leaseMs, now,
+      options.maxPerInstallation ?? 0, options.maxPerInstallation ?? 0, options.maxPerRepository ?? 0, options.maxPerRepository ?? 0,
     );
     return row ? toRecord(row) : null;
   }
 
-  async recoverInterrupted(): Promise<{ requeued: number; failed: number }> {
+  async renewTasks(worker: string, leaseUntil: number): Promise<HeldTask[]> {
+    return this.#all("UPDATE tasks SET lease_until = ? WHERE worker_id = ? AND status = 'running' RETURNING id, cancel_requested", leaseUntil, worker)
+      .map((row) => ({ id: String(row.id), cancelRequested: row.cancel_requested === null ? null : String(row.cancel_requested) }));
+  }
+
+  async releaseTask(id: string, worker: string): Promise<boolean> {
+    const released = this.#run("UPDATE tasks SET status = 'queued', worker_id = NULL, lease_until = NULL, updated_at = ? WHERE id = ? AND worker_id = ? AND status = 'running'", Date.now(), id, worker) === 1;
+    if (released) this.#notify("queued");
+    return released;
+  }
+
+  async recoverInterrupted(leasesEndedBy?: number): Promise<{ requeued: number; failed: number }> {
     const now = Date.now();
-    const failed = this.#run("UPDATE tasks SET status = 'failed', summary = 'gave up after repeated interruptions', updated_at = ? WHERE status = 'running' AND attempts >= ?", now, MAX_ATTEMPTS);
-    const requeued = this.#run("UPDATE tasks SET status = 'queued', updated_at = ? WHERE status = 'running'", now);
-    return { requeued, failed };
+    const ended = leasesEndedBy === undefined ? "" : " AND lease_until <= ?";
+    const by = leasesEndedBy === undefined ? [] : [leasesEndedBy];
+    return this.#transaction(() => {
+      const failed = this.#run(`UPDATE tasks SET status = 'failed', summary = 'gave up after repeated interruptions', worker_id = NULL, lease_until = NULL, updated_at = ? WHERE status = 'running' AND attempts >= ?${ended}`, now, MAX_ATTEMPTS, ...by);
+      const requeued = this.#run(`UPDATE tasks SET status = 'queued', worker_id = NULL, lease_until = NULL, updated_at = ? WHERE status = 'running'${ended}`, now, ...by);
+      if (requeued > 0) this.#notify("queued");
+      return { requeued, failed };
+    });
+  }
+
+  async requestCancel(owner: string, repo: string, number: number, reason: string): Promise<number> {
+    const n = this.#run("UPDATE tasks SET cancel_requested = ? WHERE owner = ? AND repo = ? AND number = ? AND status = 'running' AND cancel_requested IS NULL", reason, owner, repo, number);
+    if (n > 0) this.#notify("cancel");
+    return n;
+  }
+
+  // After the statement's transaction: a listener that claims at once must see the commit.
+  #notify(event: "queued" | "cancel"): void {
+    setImmediate(() => this.#events.emit("queue", event));
+  }
+
+  async watchQueue(listener: (event: "queued" | "cancel") => void): Promise<() => Promise<void>> {
+    this.#events.on("queue", listener);
+    return async () => void this.#events.off("queue", listener);
+  }
+
+  async appendTaskLog(logId: string, text: string): Promise<void> {
+    this.#run("INSERT INTO task_logs (log_id, text) VALUES (?, ?)", logId, text);
+  }
+
+  async readTaskLog(logId: string): Promise<string | null> {
+    const rows = this.#all("SELECT text FROM task_logs WHERE log_id = ? ORDER BY seq", logId);
+    return rows.length === 0 ? null : rows.map((r) => String(r.text)).join("");
   }
 
   async cancelQueued(owner: string, repo: string, number: number, reason: string): Promise<number> {
@@ -240,7 +293,7 @@ export class SqliteStore implements Store {
   }
 
   async finish(id: string, status: Exclude<TaskStatus, "queued" | "running">, summary: string): Promise<void> {
-    this.#run("UPDATE tasks SET status = ?, summary = ?, updated_at = ? WHERE id = ?", status, summary, Date.now(), id);
+    this.#run("UPDATE tasks SET status = ?, summary = ?, worker_id = NULL, lease_until = NULL, updated_at = ? WHERE id = ?", status, summary, Date.now(), id);
   }
 
   async countByStatus(status: TaskStatus): Promise<number> {
