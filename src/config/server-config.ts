@@ -60,6 +60,15 @@ const serverConfigSchema = z
         for (const problem of ceiling) ctx.addIssue({ code: "custom", message: problem });
         return z.NEVER;
       }),
+    // The shared store for several machines (store/postgres); unset, the embedded SQLite file under CODEX_DATA_DIR.
+    DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a PostgreSQL URL such as postgres://codex:secret@db.internal:5432/codex").optional(),
+    // A worker given SIGTERM finishes running tasks for up to this long, then hands the rest back to the queue.
+    CODEX_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0, "must be 0 (hand back at once) or a number of seconds").default(300),
+    // Running tasks one installation, or one repository, may have at once over every worker; 0 = no cap.
+    CODEX_MAX_RUNNING_PER_INSTALLATION: z.coerce.number().int().min(0, "must be 0 (no cap) or a number of tasks").default(0),
+    CODEX_MAX_RUNNING_PER_REPOSITORY: z.coerce.number().int().min(0, "must be 0 (no cap) or a number of tasks").default(0),
+    // How long a worker's claim on a task holds without a heartbeat: a dead worker's task is taken over after it.
+    CODEX_TASK_LEASE_SECONDS: z.coerce.number().int().min(5, "must be at least 5 seconds").max(3600, "must be at most 3600 seconds").default(60),
     PORT: positiveInt(3000),
     GHE_HOST: z.string().regex(/^[\w.-]+(:\d+)?$/, "must be a host name such as github.example.com, without a scheme").optional(),
     GHE_PROTOCOL: z.enum(["http", "https"]).default("https"),

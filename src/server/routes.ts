@@ -36,7 +36,11 @@ export function createRoutes(dataDir: string, store: Store, health: () => Sandbo
     const match = LOG_PATH.exec(path);
     if (!match) return false;
     const file = taskLogPath(dataDir, match[1]!);
-    if (!await store.findByLogId(match[1]!) || !existsSync(file)) {
+    const known = await store.findByLogId(match[1]!);
+    // The task may have run on another worker machine: then its log is the copy in the shared store.
+    const local = known !== null && existsSync(file);
+    const shared = known !== null && !local && store.shared ? await store.readTaskLog(match[1]!) : null;
+    if (!local && shared === null) {
       res.writeHead(404, { "content-type": "text/plain; charset=utf-8" });
       res.end("No such task log.\n");
       return true;
@@ -47,7 +51,8 @@ export function createRoutes(dataDir: string, store: Store, health: () => Sandbo
       "content-security-policy": "default-src 'none'",
       "cache-control": "no-store",
     });
-    createReadStream(file).pipe(res);
+    if (local) createReadStream(file).pipe(res);
+    else res.end(shared);
     return true;
   };
 }

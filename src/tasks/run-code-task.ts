@@ -11,7 +11,7 @@ import { runTaskAgent } from "./steps/run-task-agent.js";
 import { setUpWorkspace } from "./steps/set-up-workspace.js";
 import { stageAndCheck } from "./steps/stage-and-check.js";
 import { verifyChange } from "./steps/verify.js";
-import { removeWorkspaces } from "./task-context.js";
+import { closeTaskContext } from "./task-context.js";
 import type { CodeTask } from "./task-types.js";
 
 /**
@@ -53,7 +53,7 @@ export function createCodeTaskRunner(deps: RunnerDeps) {
     } catch (error) {
       await reportFailure(ctx, error);
     } finally {
-      await removeWorkspaces(ctx);
+      await closeTaskContext(ctx);
     }
   };
 }

@@ -11,7 +11,7 @@ import { openReviewTask, reportReviewFailure } from "./review-steps/review-task-
 import { runModelReview } from "./review-steps/run-model-review.js";
 import { selectFilesToReview } from "./review-steps/select-files-to-review.js";
 import type { RunnerDeps } from "./runner-deps.js";
-import { removeWorkspaces } from "./task-context.js";
+import { closeTaskContext } from "./task-context.js";
 import type { ReviewTask } from "./task-types.js";
 
 /**
@@ -19,7 +19,7 @@ import type { ReviewTask } from "./task-types.js";
  * A step that ends the review (closed, outdated, refused) records why and returns nothing.
  */
 export function createReviewTaskRunner(deps: RunnerDeps) {
-  return async function runReviewTask(task: ReviewTask): Promise<void> {
+  return async function runReviewTask(task: ReviewTask, signal: AbortSignal = new AbortController().signal): Promise<void> {
     const ctx = await openReviewTask(deps, task);
     let checkRunId: number | undefined;
     try {
@@ -35,12 +35,15 @@ export function createReviewTaskRunner(deps: RunnerDeps) {
       checkRunId = await startCheckRun(ctx.octokit, ctx.repo, pull.head.sha, deps.logUrl(task.logId));
       // 5. What to review: the whole diff, or on a push only what changed since the last review.
       const files = await selectFilesToReview(ctx, pull, config.review);
+      signal.throwIfAborted();
       // 6. The base branch cloned from the mirror.
       const checkout = await cloneTaskWorkspace(ctx, pull.base.ref);
       // 7. The head checked out for reading, and the base branch's AGENTS.md review guidelines.
       const guidelines = await checkOutHead(ctx, checkout, pull, files);
+      signal.throwIfAborted();
       // 8. The model reads the diff (and the checkout, read-only, without network) and answers in JSON.
       const review = await runModelReview(ctx, { checkout, pull, config, files, guidelines });
+      signal.throwIfAborted();
       // 9. One GitHub review: new findings on the right lines, the rest in the body, nothing repeated.
       const published = await publishReview(ctx, pull, files, review, config.review);
       // 10. The check run, a merge gate with `block_on`: findings still present at this head.
@@ -50,9 +53,9 @@ export function createReviewTaskRunner(deps: RunnerDeps) {
       // 12. Done: the verdict is the task's summary.
       await ctx.finish("succeeded", `${verdict.conclusion}: ${verdict.title}`);
     } catch (error) {
-      await reportReviewFailure(ctx, error, checkRunId);
+      await reportReviewFailure(ctx, error, checkRunId, signal);
     } finally {
-      await removeWorkspaces(ctx);
+      await closeTaskContext(ctx);
     }
   };
 }

@@ -26,7 +26,10 @@ export interface TaskContext<T extends TaskRecord = TaskRecord> {
 export async function openTaskContext<T extends TaskRecord>(deps: RunnerDeps, task: T): Promise<TaskContext<T>> {
   const repo: RepoRef = { owner: task.owner, repo: task.repo };
   const secrets = [...deps.configuredSecrets];
-  const log = new TaskLog(deps.config.CODEX_DATA_DIR, task.logId, () => secrets);
+  const copy = deps.store.shared
+    ? { append: (logId: string, text: string) => deps.store.appendTaskLog(logId, text), onError: (err: unknown) => deps.log.warn({ err, task: task.id }, "could not copy the task log to the shared store") }
+    : undefined;
+  const log = new TaskLog(deps.config.CODEX_DATA_DIR, task.logId, () => secrets, copy);
   log.write(describeOrigin(task));
   const outgoing = taskOutgoingPolicy(deps, task, secrets);
   const scope: TaskScope = { installationId: task.installationId, repo, kind: task.kind };
@@ -34,6 +37,11 @@ export async function openTaskContext<T extends TaskRecord>(deps: RunnerDeps, ta
   return { deps, task, repo, scope, octokit, log, secrets, outgoing, workspaces: [] };
 }
 
-export async function removeWorkspaces(ctx: TaskContext): Promise<void> {
-  for (const workspace of ctx.workspaces) await workspace.remove();
+/** However a task ends: its workspaces are removed and its log is all in the shared store. */
+export async function closeTaskContext(ctx: TaskContext): Promise<void> {
+  try {
+    for (const workspace of ctx.workspaces) await workspace.remove();
+  } finally {
+    await ctx.log.flush();
+  }
 }

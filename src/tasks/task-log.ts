@@ -7,14 +7,23 @@ export function taskLogPath(dataDir: string, logId: string): string {
   return join(dataDir, "logs", `${logId}.log`);
 }
 
+/** Where a copy of the log goes when the web process may be on another machine (a shared store). */
+export interface LogCopy {
+  append(logId: string, text: string): Promise<void>;
+  onError(error: unknown): void;
+}
+
 /**
  * The full record of a task (commands, outputs, model turns), linked from the status comment
- * and the PR. Secrets are redacted on the way in; the file is only ever appended to.
+ * and the PR. Secrets are redacted on the way in; the file is only ever appended to. With a
+ * shared store the same text is also appended there, in order, so that the log link works
+ * whichever machine ran the task.
  */
 export class TaskLog {
   readonly #file: string;
+  #copied: Promise<void> = Promise.resolve();
 
-  constructor(dataDir: string, logId: string, private readonly secrets: () => readonly string[]) {
+  constructor(dataDir: string, private readonly logId: string, private readonly secrets: () => readonly string[], private readonly copy?: LogCopy) {
     this.#file = taskLogPath(dataDir, logId);
     mkdirSync(join(dataDir, "logs"), { recursive: true });
   }
@@ -22,7 +31,15 @@ export class TaskLog {
   write(section: string, text = ""): void {
     const stamp = new Date().toISOString();
     const body = text ? `\n${text.replace(/\n?$/, "\n")}` : "\n";
-    appendFileSync(this.#file, redactSecrets(`[${stamp}] ${section}${body}`, this.secrets()));
+    const entry = redactSecrets(`[${stamp}] ${section}${body}`, this.secrets());
+    appendFileSync(this.#file, entry);
+    const copy = this.copy;
+    if (copy) this.#copied = this.#copied.then(() => copy.append(this.logId, entry)).catch((error: unknown) => copy.onError(error));
+  }
+
+  /** Resolves once every entry written so far is in the shared copy too. */
+  async flush(): Promise<void> {
+    await this.#copied;
   }
 }
 

@@ -18,13 +18,13 @@ describe("TaskWorker", () => {
       ran.push(task.id);
       await store.finish(task.id, "succeeded", "ok");
       release();
-    }, 2, pino({ level: "silent" }));
+    }, { concurrency: 2, workerId: "w1", leaseMs: 60_000, pollMs: 60_000 }, pino({ level: "silent" }));
     const task = (await store.enqueue(input(1)))!;
     worker.poke();
     worker.poke();
     // A claim would have marked it running at once; it is still queued.
     expect((await store.get(task.id))!.status).toBe("queued");
-    worker.start(60_000);
+    await worker.start();
     await done;
     await worker.stop();
     expect(ran).toEqual([task.id]);

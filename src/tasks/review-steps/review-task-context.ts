@@ -1,3 +1,4 @@
+import { interrupted } from "../hand-back.js";
 import type { Octokit } from "../../github/types.js";
 import { redactSecrets } from "../redact.js";
 import type { RunnerDeps } from "../runner-deps.js";
@@ -26,7 +27,13 @@ export async function openReviewTask(deps: RunnerDeps, task: ReviewTask): Promis
 }
 
 /** An error ends the review as failed, and a check run already started is concluded neutral, never left in progress. */
-export async function reportReviewFailure(ctx: ReviewTaskContext, error: unknown, checkRunId: number | undefined): Promise<void> {
+export async function reportReviewFailure(ctx: ReviewTaskContext, error: unknown, checkRunId: number | undefined, signal?: AbortSignal): Promise<void> {
+  // Handed back or taken over: another attempt reviews it and concludes the check run it starts.
+  if (signal && interrupted(signal)) {
+    ctx.log.write(`interrupted: ${(signal.reason as Error).message}`);
+    if (checkRunId !== undefined) await concludeCheckRun(ctx.octokit, ctx.repo, checkRunId, { conclusion: "neutral", title: "Review moved to another worker", summary: "This review was interrupted and runs again." }, ctx.concluding);
+    return;
+  }
   ctx.deps.log.error({ err: error, task: ctx.task.id }, "review failed");
   const message = redactSecrets((error as Error).message, ctx.secrets);
   if (checkRunId !== undefined) await concludeCheckRun(ctx.octokit, ctx.repo, checkRunId, { conclusion: "neutral", title: "Review failed", summary: message }, ctx.concluding);

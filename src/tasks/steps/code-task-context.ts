@@ -1,3 +1,4 @@
+import { interrupted } from "../hand-back.js";
 import { redactSecrets } from "../redact.js";
 import type { RunnerDeps } from "../runner-deps.js";
 import { StatusComment } from "../status-comment.js";
@@ -30,6 +31,11 @@ export async function openCodeTask(deps: RunnerDeps, task: CodeTask, signal: Abo
 /** An error or a cancellation ends the task too, and is reported on the issue like any other ending. */
 export async function reportFailure(ctx: CodeTaskContext, error: unknown): Promise<void> {
   const { signal } = ctx;
+  // Handed back or taken over: another attempt runs it; nothing to report or record here.
+  if (interrupted(signal)) {
+    ctx.log.write(`interrupted: ${(signal.reason as Error).message}`);
+    return;
+  }
   if (signal.aborted) {
     await ctx.finish("cancelled", "codex stopped", `${(signal.reason as Error)?.message ?? "stopped"}; nothing was pushed.`).catch(() => undefined);
     return;
