@@ -55,6 +55,67 @@ export async function startBot(env: Record<string, string>, readyTimeoutMs = 120
   };
 }
 
+/** The pid in a process's "worker taking tasks" log line: the node process whose id its task claims carry. */
+export function workerPid(output: string): number {
+  const line = output.split("\n").find((l) => l.includes('"worker taking tasks"'));
+  if (!line) throw new Error("no \"worker taking tasks\" line in the output");
+  return (JSON.parse(line) as { pid: number }).pid;
+}
+
+export interface WorkerProcess {
+  process: ResultPromise;
+  output(): string;
+  /** The pid of the node process itself (npm's child), as it appears in its task claims. */
+  nodePid(): number;
+  /** Sends a signal to the whole process group (npm, node, its sandboxes). */
+  signal(signal: NodeJS.Signals): void;
+  /** The exit code once it exited. */
+  exited: Promise<number | undefined>;
+  kill(): Promise<void>;
+}
+
+/**
+ * Starts `npm run worker` as an operator would on another machine, and waits for its log line
+ * saying it takes tasks (it has no HTTP server to ask).
+ */
+export async function startWorker(env: Record<string, string>, readyTimeoutMs = 120_000): Promise<WorkerProcess> {
+  let output = "";
+  const child = execa("npm", ["run", "worker", "--silent"], {
+    cwd: process.cwd(),
+    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? "/root", LOG_LEVEL: "debug", ...env },
+    extendEnv: false,
+    reject: false,
+    all: true,
+    buffer: false,
+    detached: true,
+  });
+  child.all?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const exited = child.then((result) => result.exitCode);
+  let gone = false;
+  void exited.finally(() => (gone = true));
+  await waitFor("the worker to take tasks", () => {
+    if (gone) throw new Error(`worker exited early:\n${output}`);
+    return /worker taking tasks/.test(output) ? true : undefined;
+  }, readyTimeoutMs).catch((error: Error) => {
+    throw new Error(`${error.message}\n${output}`);
+  });
+  const nodePid = () => workerPid(output);
+  const signal = (sig: NodeJS.Signals) => {
+    try {
+      process.kill(-child.pid!, sig);
+    } catch {
+      // already gone
+    }
+  };
+  return {
+    process: child, output: () => output, nodePid, signal, exited,
+    async kill() {
+      signal("SIGKILL");
+      await exited.catch(() => undefined);
+    },
+  };
+}
+
 export async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
