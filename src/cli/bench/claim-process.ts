@@ -79,7 +79,11 @@ const worker = new TaskWorker(store, claimRunner(store, s.CLAIM_WORKER, s.CLAIM_
   concurrency: s.CLAIM_CONCURRENCY, workerId: s.CLAIM_WORKER, leaseMs: LEASE_MS,
   maxPerInstallation: s.CLAIM_MAX_PER_INSTALLATION, maxPerRepository: s.CLAIM_MAX_PER_REPOSITORY,
 }, log);
-process.once("SIGTERM", () => {
+// Handled on every SIGTERM, the repeats ignored: with no listener left, a second one would kill the process mid-shutdown.
+let stopping = false;
+process.on("SIGTERM", () => {
+  if (stopping) return;
+  stopping = true;
   void (async () => {
     await worker.shutdown(SHUTDOWN_GRACE_MS);
     await runs?.close();

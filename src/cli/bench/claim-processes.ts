@@ -7,8 +7,8 @@ export interface ClaimProcess {
   worker: string;
   /** Starts a child begun with CLAIM_WAIT_FOR_GO=1 claiming; resolves once it printed `ready`. */
   go(): Promise<void>;
-  /** SIGTERM, then its exit code once it has exited (0: handed back what ran and closed cleanly). */
-  stop(): Promise<number | null>;
+  /** SIGTERM, then how it exited: its exit code (0: handed back what ran and closed cleanly), or the signal that ended it. */
+  stop(): Promise<number | NodeJS.Signals>;
   /** The end of what it printed, for an error message. */
   output(): string;
 }
@@ -34,24 +34,27 @@ export async function startClaimProcess(command: readonly string[], env: Record<
   };
   child.stdout.on("data", onData);
   child.stderr.on("data", (chunk: Buffer) => (output = (output + chunk.toString()).slice(-OUTPUT_TAIL_CHARS)));
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const exited = new Promise<number | NodeJS.Signals>((resolve) => child.once("exit", (code, signal) => resolve(code ?? signal ?? "unknown signal" as NodeJS.Signals)));
   const nextLine = (line: string) => untilLine(child, exited, () => output, waiters, line, readyTimeoutMs);
   await nextLine(env.CLAIM_WAIT_FOR_GO === "1" ? "waiting" : "ready");
+  let terminated = false;
   return {
     worker: env.CLAIM_WORKER ?? "",
     go: async () => {
       child.stdin.write("go\n");
       await nextLine("ready");
     },
+    // One SIGTERM only, however often it is called: a second one during the shutdown would kill the child.
     stop: async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+      if (!terminated && child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+      terminated = true;
       return exited;
     },
     output: () => output,
   };
 }
 
-function untilLine(child: ChildProcess, exited: Promise<number | null>, output: () => string, waiters: { line: string; resolve: () => void }[], line: string, timeoutMs: number): Promise<void> {
+function untilLine(child: ChildProcess, exited: Promise<number | NodeJS.Signals>, output: () => string, waiters: { line: string; resolve: () => void }[], line: string, timeoutMs: number): Promise<void> {
   // Settles once: a rejection after the line was printed (the process exits later) is a no-op.
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {

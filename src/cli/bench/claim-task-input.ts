@@ -9,11 +9,14 @@ export interface ClaimTarget {
   number: number;
 }
 
+let queued = 0;
+
 /**
  * A code task that names nothing real: the claim runner never reads the request. Each gets an
  * instruction of its own, because a second identical request for an issue replaces the first.
  */
-function claimTaskInput(target: ClaimTarget, n: number): EnqueueInput {
+function claimTaskInput(target: ClaimTarget): EnqueueInput {
+  const n = ++queued;
   return {
     kind: "code", ...target,
     request: {
@@ -32,7 +35,7 @@ export async function enqueueClaimTasks(store: Store, targets: ClaimTarget[], in
   let next = 0;
   const lane = async () => {
     for (let i = next++; i < targets.length; i = next++) {
-      const task = await store.enqueue(claimTaskInput(targets[i]!, i), BEHIND_EACH_OTHER);
+      const task = await store.enqueue(claimTaskInput(targets[i]!), BEHIND_EACH_OTHER);
       if (!task) throw new Error(`the store refused bench task ${i} for ${targets[i]!.owner}/${targets[i]!.repo}#${targets[i]!.number}`);
       tasks[i] = task;
     }
