@@ -7,6 +7,7 @@ import { mkdir, mkdtemp, rm, symlink } from "node:fs/promises";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
+import { claimsSection } from "./claims-section.js";
 import { measureDependencySetup } from "./dependency-setup.js";
 import { intakeSection } from "./intake-section.js";
 import { createRepoWithFiles, generateHistory, type HistoryShape } from "./generate-history.js";
@@ -28,7 +29,7 @@ const DEPS_FILES = {
 };
 
 /** What BENCH_ONLY may name; all of them run by default. */
-const SECTIONS = ["sandbox", "workspace", "setup", "output", "intake"] as const;
+const SECTIONS = ["sandbox", "workspace", "setup", "output", "intake", "claims"] as const;
 type Section = (typeof SECTIONS)[number];
 
 function selectedSections(env: NodeJS.ProcessEnv): Set<Section> {
@@ -47,6 +48,7 @@ async function main(): Promise<void> {
   if (only.has("workspace") || only.has("setup")) verdicts.push(...(await gitSections(only)));
   if (only.has("output")) await outputSection();
   if (only.has("intake")) verdicts.push(...(await intakeSection()));
+  if (only.has("claims")) verdicts.push(...(await claimsSection()));
   console.log("\nsummary");
   for (const v of verdicts) console.log(`  ${v.pass ? "PASS" : "FAIL"}  ${v.name}: ${v.detail}`);
   if (verdicts.some((v) => !v.pass)) process.exitCode = 1;
