@@ -10,8 +10,9 @@ const GIB = 1024 * MIB;
  * What holds where (measured on Linux 6.x, cgroup v1, bot as root):
  * - maxProcesses: `ulimit -u` does NOT bind when bwrap runs as host root, because the kernel
  *   exempts the initial root user from RLIMIT_NPROC whatever namespace it is in; the pids
- *   cgroup is what holds there. With `hostUser`, `ulimit -u` holds too (but counts every
- *   process of that host user, across concurrent sandboxes).
+ *   cgroup is what holds there. With `hostUser`, `ulimit -u` holds too; on Linux 6.18 it counts
+ *   the processes of that user in the sandbox's own user namespace (checked in session 3), on
+ *   older kernels every process of that host user, across concurrent sandboxes.
  * - maxFileSizeBytes, maxOpenFiles: rlimits, hold for everyone.
  * - maxMemoryBytes: the memory cgroup, for the whole sandbox.
  * - maxVirtualMemoryBytes: `ulimit -v`, applied only when there is no memory cgroup (see
