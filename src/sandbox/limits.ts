@@ -11,7 +11,7 @@ const GIB = 1024 * MIB;
  * - maxProcesses: `ulimit -u` does NOT bind when bwrap runs as host root, because the kernel
  *   exempts the initial root user from RLIMIT_NPROC whatever namespace it is in; the pids
  *   cgroup is what holds there. With `hostUser`, `ulimit -u` holds too; on Linux 6.18 it counts
- *   the processes of that user in the sandbox's own user namespace (checked in session 3), on
+ *   the processes of that user in the sandbox's own user namespace (measured), on
  *   older kernels every process of that host user, across concurrent sandboxes.
  * - maxFileSizeBytes, maxOpenFiles: rlimits, hold for everyone.
  * - maxMemoryBytes: the memory cgroup, for the whole sandbox.
