@@ -15,34 +15,44 @@ export interface BotProcess {
  * the sandbox self-test passed. The environment is built from scratch: nothing of the test
  * runner's leaks in.
  */
-export async function startBot(env: Record<string, string>, readyTimeoutMs = 120_000): Promise<BotProcess> {
-  const port = Number(env.PORT);
-  let output = "";
-  const child = execa("npm", ["start", "--silent"], {
+/**
+ * `npm <args>` in its own process group, with an environment built from scratch (nothing of the
+ * test runner's leaks in) and its output collected.
+ */
+function spawnNpm(args: string[], env: Record<string, string>): ResultPromise & { output: string } {
+  const child = execa("npm", args, {
     cwd: process.cwd(),
-    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? "/root", HOST: "127.0.0.1", LOG_LEVEL: "debug", ...env },
+    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? "/root", LOG_LEVEL: "debug", ...env },
     extendEnv: false,
     reject: false,
     all: true,
     buffer: false,
     detached: true,
   });
-  child.all?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const collected = Object.assign(child, { output: "" });
+  child.all?.on("data", (chunk: Buffer) => (collected.output += chunk.toString()));
+  return collected;
+}
+
+export async function startBot(env: Record<string, string>, readyTimeoutMs = 120_000): Promise<BotProcess> {
+  const port = Number(env.PORT);
+  const child = spawnNpm(["start", "--silent"], { HOST: "127.0.0.1", ...env });
+  const output = () => child.output;
   let exited = false;
   void child.finally(() => (exited = true));
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + readyTimeoutMs;
   while (Date.now() < deadline) {
-    if (exited) throw new Error(`bot exited early:\n${output}`);
+    if (exited) throw new Error(`bot exited early:\n${output()}`);
     const res = await fetch(`${url}/codex/health`).catch(() => null);
     if (res?.status === 200) break;
     await new Promise((r) => setTimeout(r, 250));
   }
-  if (Date.now() >= deadline) throw new Error(`bot not healthy in time:\n${output}`);
+  if (Date.now() >= deadline) throw new Error(`bot not healthy in time:\n${output()}`);
   return {
     url,
     process: child,
-    output: () => output,
+    output,
     async kill() {
       // The whole process group: npm, node, and any sandbox it started.
       try {
@@ -79,27 +89,18 @@ export interface WorkerProcess {
  * saying it takes tasks (it has no HTTP server to ask).
  */
 export async function startWorker(env: Record<string, string>, readyTimeoutMs = 120_000): Promise<WorkerProcess> {
-  let output = "";
-  const child = execa("npm", ["run", "worker", "--silent"], {
-    cwd: process.cwd(),
-    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? "/root", LOG_LEVEL: "debug", ...env },
-    extendEnv: false,
-    reject: false,
-    all: true,
-    buffer: false,
-    detached: true,
-  });
-  child.all?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const child = spawnNpm(["run", "worker", "--silent"], env);
+  const output = () => child.output;
   const exited = child.then((result) => result.exitCode);
   let gone = false;
   void exited.finally(() => (gone = true));
   await waitFor("the worker to take tasks", () => {
-    if (gone) throw new Error(`worker exited early:\n${output}`);
-    return /worker taking tasks/.test(output) ? true : undefined;
+    if (gone) throw new Error(`worker exited early:\n${output()}`);
+    return /worker taking tasks/.test(output()) ? true : undefined;
   }, readyTimeoutMs).catch((error: Error) => {
-    throw new Error(`${error.message}\n${output}`);
+    throw new Error(`${error.message}\n${output()}`);
   });
-  const nodePid = () => workerPid(output);
+  const nodePid = () => workerPid(output());
   const signal = (sig: NodeJS.Signals) => {
     try {
       process.kill(-child.pid!, sig);
@@ -108,7 +109,7 @@ export async function startWorker(env: Record<string, string>, readyTimeoutMs = 
     }
   };
   return {
-    process: child, output: () => output, nodePid, signal, exited,
+    process: child, output, nodePid, signal, exited,
     async kill() {
       signal("SIGKILL");
       await exited.catch(() => undefined);
